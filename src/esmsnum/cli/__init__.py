@@ -1,0 +1,54 @@
+"""The ``esmsnum`` command line: a thin layer over the services (no business rule here).
+
+Each command group lives in its own module and is registered in :data:`GROUPS`; commands that need the database
+call :func:`setup_django` first.
+"""
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+GROUPS = [
+    "esmsnum.cli.manage",
+    "esmsnum.cli.demo",
+    "esmsnum.cli.finess",
+    "esmsnum.cli.campaigns",
+    "esmsnum.cli.usage",
+    "esmsnum.cli.bench",
+]
+
+
+def setup_django() -> None:
+    """Configure Django once (settings from the environment; embedded SQLite under ./var by default)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esmsnum.config.settings")
+    import django
+    from django.conf import settings
+
+    if not settings.configured or not getattr(setup_django, "_done", False):
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        django.setup()
+        setup_django._done = True  # type: ignore[attr-defined]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="esmsnum")
+def main() -> None:
+    """Plateforme ESMS numérique : référentiel FINESS, campagnes, dossiers, indicateurs d'usage."""
+
+
+for _module in GROUPS:
+    try:
+        _mod = importlib.import_module(_module)
+    except ModuleNotFoundError as exc:  # a group not written yet
+        if exc.name != _module:
+            raise
+        continue
+    for _command in _mod.COMMANDS:
+        main.add_command(_command)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    sys.exit(main())
