@@ -393,6 +393,61 @@ def _parse_structure(fields: list[str], line: int, ctx: _Context, scan: _Scan, i
 # --- Writing ----------------------------------------------------------------------------------------------------
 
 
+def _flatten(rows: list[list]) -> list:
+    return [value for row in rows for value in row]
+
+
+class _RawInserter:
+    """``INSERT`` of many rows with ``executemany`` (Django's bulk_create spends most of its time compiling SQL).
+
+    Every concrete column but the primary key is written: the given values, ``auto_now``/``auto_now_add`` columns
+    set to now, and the others to their model default, so a field added later with a default keeps working.
+    """
+
+    def __init__(self, model, connection, provided: list[str]):
+        quote = connection.ops.quote_name
+        self.provided = provided
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        columns = [f.column for f in fields]
+        missing = set(provided) - set(columns)
+        if missing:
+            raise ValueError(f"colonnes inconnues : {sorted(missing)}")
+        self.now_columns = [
+            f.column
+            for f in fields
+            if f.column not in provided and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        ]
+        self.defaults = [
+            f.get_db_prep_save(f.get_default(), connection)
+            for f in fields
+            if f.column not in provided and f.column not in self.now_columns
+        ]
+        ordered = [*provided, *self.now_columns]
+        ordered += [f.column for f in fields if f.column not in ordered]
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in ordered)}) VALUES "
+        self.row = f"({', '.join(['%s'] * len(ordered))})"
+        self.sql = self.head + self.row
+        self.connection = connection
+        # PostgreSQL: several rows per statement (one round trip per statement even in pipeline mode).
+        self.rows_per_statement = 100 if connection.vendor == "postgresql" else 1
+
+    def params(self, values: list, now) -> list:
+        return [*values, *([now] * len(self.now_columns)), *self.defaults]
+
+    def execute(self, cursor, rows: list[list]) -> None:
+        size = self.rows_per_statement
+        if size == 1:
+            cursor.executemany(self.sql, rows)
+            return
+        full = len(rows) - len(rows) % size
+        if full:
+            sql = self.head + ", ".join([self.row] * size)
+            cursor.executemany(sql, [_flatten(rows[i : i + size]) for i in range(0, full, size)])
+        if full < len(rows):
+            rest = rows[full:]
+            cursor.execute(self.head + ", ".join([self.row] * len(rest)), _flatten(rest))
+
+
 class _Writer:
     def __init__(self, ctx: _Context, result: ImportResult):
         self.ctx = ctx
@@ -421,6 +476,10 @@ class _Writer:
             f"UPDATE {table} SET {quote('is_open')} = %s, {quote('closed_on')} = %s, {quote('updated_at')} = %s "
             f"WHERE {quote('id')} IN "
         )
+        self.insert = _RawInserter(
+            Establishment, self.connection, ["finess_et", *UPDATE_COLUMNS, "is_open", "closed_on"]
+        )
+        self.insert_organisation = _RawInserter(Organisation, self.connection, ["finess_ej", "department_id"])
 
     def _adapt(self, column: str, value):
         ops = self.connection.ops
@@ -435,22 +494,17 @@ class _Writer:
             self.ctx.new_categories = []
         self._create_organisations(rows)
         now = self.connection.ops.adapt_datetimefield_value(timezone.now())
-        creates: list[Establishment] = []
+        creates: list[list] = []
         updates: list[list] = []
         reopens: list[list] = []
         for row in rows:
             organisation_id = self.organisations[row.finess_ej]
             existing = self.establishments.get(row.finess_et)
             if existing is None:
-                creates.append(
-                    Establishment(
-                        finess_et=row.finess_et,
-                        organisation_id=organisation_id,
-                        source_digest=row.digest,
-                        is_open=True,
-                        **row.values,
-                    )
-                )
+                params = [row.finess_et, organisation_id]
+                params += [self._adapt(column, row.values[column]) for column in UPDATE_COLUMNS[1:-1]]
+                params += [row.digest, True, None]
+                creates.append(self.insert.params(params, now))
                 continue
             pk, digest, is_open = existing
             if digest == row.digest:
@@ -468,10 +522,10 @@ class _Writer:
                 self.result.reopened += 1
             else:
                 self.result.updated += 1
-        if creates:
-            Establishment.objects.using(self.using).bulk_create(creates, batch_size=500)
-            self.result.created += len(creates)
         with self.connection.cursor() as cursor:
+            if creates:
+                self.insert.execute(cursor, creates)
+                self.result.created += len(creates)
             if updates:
                 cursor.executemany(self.update_sql, updates)
             if reopens:
@@ -484,17 +538,15 @@ class _Writer:
                 missing[row.finess_ej] = _organisation_department(row.finess_ej, self.ctx.departments)
         if not missing:
             return
-        objects = [
-            Organisation(finess_ej=ej, department_id=department, name="", search_text="")
-            for ej, department in missing.items()
-        ]
-        Organisation.objects.using(self.using).bulk_create(objects, batch_size=1000)
-        if any(obj.pk is None for obj in objects):
-            created = Organisation.objects.using(self.using).filter(finess_ej__in=list(missing))
-            self.organisations.update(created.values_list("finess_ej", "id"))
-        else:
-            self.organisations.update((obj.finess_ej, obj.pk) for obj in objects)
-        self.result.organisations_created += len(objects)
+        now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        with self.connection.cursor() as cursor:
+            self.insert_organisation.execute(
+                cursor,
+                [self.insert_organisation.params([ej, department], now) for ej, department in missing.items()],
+            )
+        created = Organisation.objects.using(self.using).filter(finess_ej__in=list(missing))
+        self.organisations.update(created.values_list("finess_ej", "id"))
+        self.result.organisations_created += len(missing)
 
     def close_missing(self, seen: dict[str, int], closed_on: date, guard: bool) -> None:
         to_close = [pk for finess, (pk, _d, is_open) in self.establishments.items() if is_open and finess not in seen]
