@@ -176,4 +176,6 @@ class Establishment(models.Model):
     @staticmethod
     def compute_search_text(name: str, long_name: str, commune: str) -> str:
         """Accent-free upper-case name, long name and commune, searched by the selectors."""
-        return search_key(name, long_name if long_name != name else "", commune)[:400]
+        key = search_key(name)
+        long_key = search_key(long_name)
+        return " ".join(part for part in (key, long_key if long_key != key else "", search_key(commune)) if part)[:400]

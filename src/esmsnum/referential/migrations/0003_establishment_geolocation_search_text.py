@@ -3,6 +3,23 @@
 from django.db import migrations, models
 
 
+def fill_search_text(apps, schema_editor):
+    """Existing rows (demo data) get their search text; new rows get it from save() or the importer."""
+    from esmsnum.domain.text import search_key
+
+    Establishment = apps.get_model("referential", "Establishment")
+    Organisation = apps.get_model("referential", "Organisation")
+    db = schema_editor.connection.alias
+    for obj in Establishment.objects.using(db).only("name", "long_name", "commune"):
+        key, long_key = search_key(obj.name), search_key(obj.long_name)
+        parts = (key, long_key if long_key != key else "", search_key(obj.commune))
+        obj.search_text = " ".join(part for part in parts if part)[:400]
+        obj.save(update_fields=["search_text"])
+    for obj in Organisation.objects.using(db).only("name"):
+        obj.search_text = search_key(obj.name)[:200]
+        obj.save(update_fields=["search_text"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,4 +52,5 @@ class Migration(migrations.Migration):
             name='search_text',
             field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='texte de recherche'),
         ),
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]
