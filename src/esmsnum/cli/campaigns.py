@@ -70,7 +70,7 @@ def _window_text(campaign: Campaign, region: str) -> list[str]:
         closes = window.closes_at.replace(tzinfo=zone)
         text = f"  - {window.label} [{scope}] : du {opens:%d/%m/%Y %H:%M} au {closes:%d/%m/%Y %H:%M} exclu"
         offset = opens.strftime("%z")
-        text += f" (heure de {_ref.region_name(region)}, UTC{offset[:3]}:{offset[3:]})"
+        text += f" (heure locale, {_ref.region_name(region)}, UTC{offset[:3]}:{offset[3:]})"
         if window.committee:
             text += f" ; {window.committee}"
         lines.append(text + f" — {window.reference}")

@@ -177,7 +177,7 @@ def _rule_window(ctx: _Context) -> None:
         # the texts set no deadline (amorcage-2021-t1): nothing to check; the campaign's notes say so in the report
         return
     zone = _ref.region_name(region)
-    filed = f"{prefix}dépôt le {_local(ctx.at, region)} (heure de {zone})"
+    filed = f"{prefix}dépôt le {_local(ctx.at, region)} (heure locale, {zone})"
     scope = "projet multirégional" if ctx.multi_region and windows[0].scope == "multiregional" else "projet régional"
     window = campaign.window_at(region, ctx.at, ctx.multi_region)
     if window is not None:

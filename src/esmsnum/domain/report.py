@@ -76,9 +76,11 @@ def render_text(result: EvaluationResult, dossier: DossierInput | None = None) -
     else:
         out.append(f"ARS instructrice : {region}")
     if result.simulation:
-        out.append(f"Simulation (pas de date de dépôt) évaluée le {when}, heure de {_ref.region_name(result.region)}")
+        out.append(
+            f"Simulation (pas de date de dépôt) évaluée le {when} (heure locale, {_ref.region_name(result.region)})"
+        )
     else:
-        out.append(f"Déposé le {when}, heure de {_ref.region_name(result.region)}")
+        out.append(f"Déposé le {when} (heure locale, {_ref.region_name(result.region)})")
 
     out += _title("Avis")
     out += _wrap(VERDICT_LABELS[result.verdict], "  ", "  ")
