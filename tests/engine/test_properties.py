@@ -74,7 +74,9 @@ def test_tranches_and_regions_always_add_up_to_the_total(data):
 def test_splits_are_exact(total, weights):
     percents = [D(w) * 100 / sum(weights) for w in weights]
     percents[-1] = 100 - sum(percents[:-1])
-    assert sum(split_by_percent(total, percents)) == total
+    tranches = split_by_percent(total, percents)
+    assert sum(tranches) == total
+    assert all(part >= 0 for part in tranches)
     parts = split_by_weight(total, weights, 0)
     assert sum(parts) == total
     assert all(part >= 0 for part in parts)

@@ -431,7 +431,7 @@ def test_t1_amoa_is_not_a_line():
 
 def test_t1_public_pa_ph_with_assurance_maladie():
     data = dossier("amorcage-2021-t1", "93", n=15)
-    data["establishments"][0]["category"] = "443"  # CSAPA: PDS
+    data["establishments"][0]["category"] = "197"  # CSAPA: PDS
     data["establishments"][1]["category"] = "202"  # résidence autonomie: département only
     result = run(data)
     assert statuses(result, "public") == ["warn", "warn"]
@@ -442,8 +442,10 @@ def test_t1_public_pa_ph_with_assurance_maladie():
 def test_t2_and_2024_accept_every_l312_1_public():
     data = dossier("amorcage-2021-t2", "32", n=15)
     data["establishments"][0]["category"] = "202"
-    data["establishments"][1]["category"] = "443"
+    data["establishments"][1]["category"] = "197"
     assert statuses(run(data), "public") == ["pass"]
+    data["establishments"][2]["category"] = "101"  # a hospital: not art. L312-1
+    assert statuses(run(data), "public") == ["warn"]
 
 
 def test_unknown_category_without_public_needs_review():
@@ -507,7 +509,7 @@ def test_2024_segur_referencing(solution, ght, status):
 def test_ahi_pjm_only_projects_need_no_segur_software():
     data = dossier(n=8, category="214")  # CHRS: AHI
     data["solution"] = {"name": "Logiciel X", "segur_referenced": False}
-    data["establishments"][0]["category"] = "340"  # PJM
+    data["establishments"][0].update(category="340", public="PJM")  # protection juridique des majeurs
     assert statuses(run(data), "segur") == ["pass"]
     data["establishments"][1]["category"] = "500"
     assert statuses(run(data), "segur") == ["fail"]

@@ -391,6 +391,15 @@ def _rule_public(ctx: _Context) -> None:
                     "pour partie par l'Assurance maladie, l'ARS peut l'admettre dans des proportions raisonnables",
                     rule.reference,
                 )
+        elif (info := _ref.category(establishment.category)) is not None and not info.medico_social:
+            problems += 1
+            ctx.add(
+                "public",
+                WARN,
+                f"ESSMS {_who(establishment)} : la catégorie FINESS {establishment.category} ({info.label}) ne relève "
+                "pas des établissements et services sociaux et médico-sociaux de l'article L312-1 du CASF",
+                rule.reference,
+            )
         elif public is None or public == "OTHER":
             problems += 1
             ctx.add(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -14,13 +14,26 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _split(total: Decimal, numerators: Sequence[Decimal], denominator: Decimal, rest_index: int) -> list[Decimal]:
+    """Each part ``total × numerator / denominator`` rounded to the cent, except ``rest_index`` which takes the rest.
+
+    Rounding half up can, for a few cents split many ways, leave a negative rest: then the other parts are
+    rounded down instead, so that every part stays ≥ 0 and they still add up exactly to ``total``."""
+    total = cents(total)
+    for rounding in (ROUND_HALF_UP, ROUND_DOWN):
+        parts = [(total * numerator / denominator).quantize(CENT, rounding=rounding) for numerator in numerators]
+        parts[rest_index] = ZERO
+        parts[rest_index] = total - sum(parts, ZERO)
+        if parts[rest_index] >= 0 or total < 0:
+            break
+    return parts
+
+
 def split_by_percent(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
     """Split ``total`` by percentages (adding up to 100): each part rounded to the cent, the last takes the rest."""
     if not percents:
         return []
-    parts = [cents(total * percent / 100) for percent in percents[:-1]]
-    parts.append(cents(total) - sum(parts, ZERO))
-    return parts
+    return _split(total, [Decimal(percent) for percent in percents], Decimal(100), len(percents) - 1)
 
 
 def split_by_weight(total: Decimal, weights: Sequence[int], rest_index: int) -> list[Decimal]:
@@ -29,10 +42,7 @@ def split_by_weight(total: Decimal, weights: Sequence[int], rest_index: int) -> 
     whole = sum(weights)
     if whole <= 0:
         return [ZERO for _ in weights]
-    parts = [cents(total * weight / whole) for weight in weights]
-    parts[rest_index] = ZERO
-    parts[rest_index] = cents(total) - sum(parts, ZERO)
-    return parts
+    return _split(total, [Decimal(weight) for weight in weights], Decimal(whole), rest_index)
 
 
 def fmt_eur(value: Decimal) -> str:
