@@ -158,3 +158,21 @@ def test_the_installed_command_prints_no_traceback(tmp_path):
     assert completed.returncode == 2
     assert "region : doit être une chaîne de caractères" in completed.stderr
     assert "Traceback" not in completed.stderr + completed.stdout
+
+
+def test_bench_evaluate_runs_on_a_small_batch():
+    result = invoke("bench", "evaluate", "--dossiers", "30", "--essms", "450", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    assert "30 dossiers, 450 ESSMS" in result.output
+    assert "dossiers/s" in result.output
+
+
+def test_bench_batch_is_valid_and_reproducible():
+    from esmsnum.cli.bench_evaluate import make_batch
+    from esmsnum.domain.engine import parse_dossier
+
+    batch = make_batch(50, 700, seed=3)
+    assert batch == make_batch(50, 700, seed=3)
+    assert sum(len(d["establishments"]) for d in batch) == 700
+    for data in batch:
+        parse_dossier(data)

@@ -98,6 +98,7 @@ class _Context:
     region_counts: Counter
     effective_type: str
     findings: list[Finding] = field(default_factory=list)
+    _listed: Counter | None = None
 
     @property
     def essms_count(self) -> int:
@@ -116,9 +117,9 @@ class _Context:
 
     def managed(self, finess_ej: str) -> int:
         """ESSMS managed by an OG: what it declares, at least what the dossier lists."""
-        organisation = self.organisations[finess_ej]
-        in_dossier = sum(1 for establishment in self.establishments if establishment.finess_ej == finess_ej)
-        return max(organisation.essms_managed, in_dossier)
+        if self._listed is None:
+            self._listed = Counter(establishment.finess_ej for establishment in self.establishments)
+        return max(self.organisations[finess_ej].essms_managed, self._listed[finess_ej])
 
     def is_small(self, finess_ej: str) -> bool:
         rule = self.campaign.small_og
