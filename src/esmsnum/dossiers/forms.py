@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 
 from esmsnum.web.forms import DsfrForm, DsfrModelForm
 
-from .models import Dossier, DossierEstablishment, GrappeMember, ServiceSocle, Situation
+from .models import Dossier, DossierEstablishment, GrappeMember, PriorOperation, ServiceSocle, Situation
 from .uploads import ACCEPT_ATTRIBUTE, ACCEPTED_LABEL, MAX_BYTES
 
 EURO = {"min": "0", "step": "0.01", "inputmode": "decimal"}
@@ -44,6 +44,7 @@ class ProjectForm(DsfrModelForm):
             "solution_editor",
             "solution_segur_referenced",
             "solution_segur_corridor",
+            "solution_segur_referencing_in_progress",
             "solution_in_national_market",
             "solution_market_derogation",
             "services_socles",
@@ -52,6 +53,7 @@ class ProjectForm(DsfrModelForm):
             "request_amoa_pilot",
             "amoa_quote_eur",
             "joins_funded_grappe",
+            "other_european_funding",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -93,8 +95,12 @@ class EstablishmentRowForm(DsfrModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hardware_quote_eur"].validators.append(MinValueValidator(Decimal(0)))
-        self.fields["situation"].choices = [("", "—"), *Situation.choices]
-        self.fields["hosting"].choices = [("", "—"), *self.fields["hosting"].choices[1:]]
+        self.fields["situation"].choices = [
+            ("", "—"),
+            ("acquisition", "Acquisition"),
+            ("upgrade", "Mise en conformité"),
+        ]
+        self.fields["hosting"].choices = [("", "—"), ("saas", "SaaS (chez l'éditeur)"), ("on_premise", "Sur site")]
 
     def clean(self):
         data = super().clean()
@@ -116,7 +122,7 @@ class EstablishmentDetailForm(EstablishmentRowForm):
     )
     prior_solution = forms.CharField(label="Logiciel financé alors", required=False)
     prior_operation = forms.ChoiceField(
-        label="Opération financée alors", required=False, choices=[("", "—"), *Situation.choices]
+        label="Opération financée alors", required=False, choices=[("", "—"), *PriorOperation.choices]
     )
 
     class Meta(EstablishmentRowForm.Meta):
@@ -135,7 +141,7 @@ class EstablishmentDetailForm(EstablishmentRowForm):
             "saad_hours_medico_social": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
         }
         help_texts = {
-            "saad_hours_total": "SAAD uniquement : toutes les heures réalisées l'année précédente (annexe 1 de l'appel).",
+            "saad_hours_total": "SAAD uniquement : toutes les heures réalisées l'année précédente (annexe 1).",
             "saad_hours_medico_social": "SAAD uniquement : heures APA, PCH et dépendance financées par le département "
             "ou les caisses de retraite.",
             "segur_prestation_ordered": "L'ESSMS a commandé la prestation Ségur (SONS) pour un logiciel.",
@@ -164,6 +170,8 @@ class EstablishmentDetailForm(EstablishmentRowForm):
         campaign = (data.get("prior_campaign") or "").strip()
         if campaign and not data.get("prior_operation"):
             self.add_error("prior_operation", "Précisez l'opération financée alors.")
+        if campaign and not (data.get("prior_solution") or "").strip():
+            self.add_error("prior_solution", "Précisez le logiciel financé alors.")
         return data
 
     def prior_funding(self) -> list[dict]:

@@ -49,15 +49,20 @@ class Hosting(models.TextChoices):
 
 class SegurCorridor(models.TextChoices):
     MEDICO_SOCIAL = "medico-social", "Couloir médico-social (DUI)"
-    HOSPITAL = "hospital", "Couloir hospitalier (DPI du GHT)"
-    IN_PROGRESS = "in_progress", "Référencement en cours"
+    HOSPITAL = "hopital", "Couloir hospitalier (DPI du GHT)"
 
 
 class ServiceSocle(models.TextChoices):
     MSSANTE = "mssante", "Messagerie sécurisée de santé (MSSanté)"
     DMP = "dmp", "Dossier médical partagé (DMP / Mon espace santé)"
-    E_PRESCRIPTION = "e_prescription", "e-prescription"
-    E_PARCOURS = "e_parcours", "Plateforme e-parcours"
+    E_PRESCRIPTION = "eprescription", "e-prescription"
+    E_PARCOURS = "eparcours", "Plateforme e-parcours"
+
+
+class PriorOperation(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition d'un DUI"
+    UPGRADE = "upgrade", "Mise en conformité du DUI"
+    OTHER = "other", "Autre opération"
 
 
 class Verdict(models.TextChoices):
@@ -91,6 +96,7 @@ class Dossier(models.Model):
     solution_segur_corridor = models.CharField(
         "couloir de référencement Ségur", max_length=16, choices=SegurCorridor.choices, blank=True
     )
+    solution_segur_referencing_in_progress = models.BooleanField("référencement Ségur en cours", default=False)
     solution_in_national_market = models.BooleanField("disponible au marché national (RESAH)", default=False)
     solution_market_derogation = models.BooleanField("dérogation au marché national demandée", default=False)
     services_socles = models.JSONField("services socles", default=list, blank=True)
@@ -99,6 +105,9 @@ class Dossier(models.Model):
     request_amoa_pilot = models.BooleanField("AMOA pilotage de projet demandée", default=False)
     amoa_quote_eur = models.DecimalField("devis AMOA (€)", max_digits=12, decimal_places=2, null=True, blank=True)
     joins_funded_grappe = models.BooleanField("rejoint une grappe déjà financée", default=False)
+    other_european_funding = models.BooleanField(
+        "autre financement européen (FEDER, FSE) pour le même objet", default=False
+    )
     description = models.TextField("présentation du projet", blank=True)
 
     filed_at = models.DateTimeField("déposé le", null=True, blank=True)
@@ -147,6 +156,18 @@ class Dossier(models.Model):
     @property
     def is_editable_state(self) -> bool:
         return self.status in workflow.EDITABLE_STATES
+
+    def services_socles_labels(self) -> list[str]:
+        labels = dict(ServiceSocle.choices)
+        return [labels.get(code, code) for code in self.services_socles or []]
+
+    def specific_requests_labels(self) -> list[str]:
+        requests = [
+            (self.request_equipment, "matériel"),
+            (self.request_amoa_market, "AMOA procédure de marché"),
+            (self.request_amoa_pilot, "AMOA pilotage de projet"),
+        ]
+        return [label for requested, label in requests if requested]
 
     def status_badge(self) -> str:
         """DSFR badge type for the status."""

@@ -85,6 +85,7 @@ VERDICT_STYLE = {
 class EvaluationView:
     available: bool
     error: str = ""
+    errors: list[str] = field(default_factory=list)
     verdict: str = ""
     verdict_label: str = ""
     verdict_badge: str = ""
@@ -108,7 +109,7 @@ def evaluation_view(dossier: Dossier) -> EvaluationView:
     if not data:
         return EvaluationView(available=False)
     if "error" in data:
-        return EvaluationView(available=True, error=str(data["error"]))
+        return EvaluationView(available=True, error=str(data["error"]), errors=list(data.get("errors") or []))
     badge, label = VERDICT_STYLE.get(data.get("verdict", ""), ("info", data.get("verdict", "")))
     order = {"fail": 0, "warn": 1, "info": 2, "pass": 3}
     findings = []
@@ -140,11 +141,13 @@ class PieceRow:
     code: str
     label: str
     mandatory: bool
+    condition: str
     reference: str
     documents: list[Document]
 
 
-def pieces_checklist(dossier: Dossier, required: list) -> list[PieceRow]:
+def pieces_checklist(dossier: Dossier, requirements: list) -> list[PieceRow]:
+    """Each piece the campaign asks for (``services.piece_requirements``) with the documents uploaded for it."""
     documents: dict[str, list[Document]] = {}
     for document in dossier.documents.order_by("uploaded_at", "id"):
         documents.setdefault(document.piece_code, []).append(document)
@@ -152,11 +155,12 @@ def pieces_checklist(dossier: Dossier, required: list) -> list[PieceRow]:
         PieceRow(
             code=piece.code,
             label=piece.label,
-            mandatory=bool(piece.mandatory),
-            reference=getattr(piece, "reference", ""),
+            mandatory=piece.mandatory,
+            condition=piece.condition,
+            reference=piece.reference,
             documents=documents.get(piece.code, []),
         )
-        for piece in required
+        for piece in requirements
     ]
 
 

@@ -5,6 +5,7 @@ A dossier the user may not see answers 404 (its existence does not leak); one it
 """
 
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from esmsnum.domain import workflow
@@ -70,7 +72,9 @@ def dossier_view(edit: bool = False):
             dossier = _dossier_or_404(request, pk)
             if edit:
                 _require(permissions.can_edit_dossier(request.user, dossier))
-            return view(request, dossier, *args, **kwargs)
+            # Dates of a dossier read in its region's time zone (deadlines are local to the region).
+            with timezone.override(ZoneInfo(dossier.region.timezone)):
+                return view(request, dossier, *args, **kwargs)
 
         return wrapper
 
@@ -143,15 +147,19 @@ def dossier_list(request):
         if dossier.campaign not in campaigns:
             campaigns[dossier.campaign] = services.campaign_title(dossier.campaign)
         rows.append((dossier, campaigns[dossier.campaign], permissions.is_porteur_of(request.user, dossier)))
-    return render(
-        request,
-        "dossiers/list.html",
-        {
-            "title": "Mes dossiers" if request.user.role == "porteur" else "Dossiers",
-            "rows": rows,
-            "can_create": bool(permissions.can_create_dossier(request.user)),
-        },
+    user_region = request.user.region or (
+        services._organisation_region(request.user.organisation) if request.user.organisation_id else None
     )
+    with timezone.override(ZoneInfo(user_region.timezone) if user_region else None):
+        return render(
+            request,
+            "dossiers/list.html",
+            {
+                "title": "Mes dossiers" if request.user.role == "porteur" else "Dossiers",
+                "rows": rows,
+                "can_create": bool(permissions.can_create_dossier(request.user)),
+            },
+        )
 
 
 @login_required
@@ -201,7 +209,7 @@ def dossier_detail(request, dossier: Dossier):
         dossier,
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
-        pieces=selectors.pieces_checklist(dossier, services.required_documents(dossier)),
+        pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),
         thread=dossier.messages.select_related("author"),
         history=dossier.transitions.select_related("by"),
         actions=actions,
@@ -302,14 +310,14 @@ def _grappe_context(request, dossier: Dossier, member_formset=None, essms_formse
         "establishment__organisation", "establishment__category", "establishment__region"
     ).order_by("id")
     query = request.GET.get("q", "").strip()
+    search = _search_context(request, dossier) if query else {"query": "", "all_regions": False}
     return _context(
         request,
         dossier,
         "grappe",
         member_formset=member_formset or MemberFormSet(queryset=members, prefix="og"),
         essms_formset=essms_formset or EstablishmentFormSet(queryset=entries, prefix="et"),
-        query=query,
-        **(_search_context(request, dossier) if query else {}),
+        **search,
     )
 
 
@@ -479,7 +487,7 @@ def dossier_pieces(request, dossier: Dossier):
                 messages.success(request, f"« {document.original_name} » déposé.")
                 return redirect(reverse("dossiers:pieces", args=[dossier.pk]) + f"#piece-{document.piece_code}")
         failed_code, failed_form = form.data.get("piece_code"), form
-    pieces = selectors.pieces_checklist(dossier, services.required_documents(dossier))
+    pieces = selectors.pieces_checklist(dossier, services.piece_requirements(dossier))
     forms_by_piece = [
         (
             piece,
@@ -533,7 +541,7 @@ def dossier_submit(request, dossier: Dossier):
         actions=[a for a in actions if a.action in (workflow.Action.FILE, workflow.Action.SUBMIT_COMPLEMENTS)],
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
-        pieces=selectors.pieces_checklist(dossier, services.required_documents(dossier)),
+        pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),
         comment_form=CommentForm(),
         thread=dossier.messages.select_related("author"),
     )
