@@ -1,7 +1,7 @@
 """Browser tests: Playwright (sync API) driving Debian's headless Chromium against pytest-django's live server.
 
 Every test under tests/browser/ gets the ``browser`` marker. Fixtures:
-- ``browser`` (session): Chromium from /usr/bin/chromium (never downloaded); skips when absent.
+- ``browser`` (module): Chromium from /usr/bin/chromium (never downloaded); skips when absent.
 - ``page``: a fresh French context (1280×900) and page; closed after the test.
 - ``demo``: the demo data (reference data, La Réunion referential, accounts, one dossier per state), with the
   platform clock set inside the 2024 campaign's first window (``OPEN_CLOCK``).
@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there unless allowed.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("ESMSNUM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 OPEN_CLOCK = "2024-05-20T10:00:00+04:00"
 SCREENSHOTS = Path(os.environ.get("ESMSNUM_SCREENSHOTS", "/tmp/esmsnum-screenshots"))
 
@@ -62,16 +61,28 @@ def live_server(request, _static_root_exists):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API keeps an event loop running in the test thread while it
+    is started, and Django refuses ORM calls beside a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set: the
+    variable is set for exactly that time (module scope, so that later tests — and Django's deployment check,
+    which rightly refuses the variable — run without it)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium absent ({CHROMIUM}) : installez le paquet Debian « chromium »")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

@@ -274,7 +274,7 @@ def load() -> list:
     """Create the demo dossiers that do not exist yet; return every demo dossier."""
     from esmsnum.accounts.models import User
     from esmsnum.dossiers import services
-    from esmsnum.dossiers.models import Dossier, GrappeMember, TransitionLog
+    from esmsnum.dossiers.models import Dossier, GrappeMember
     from esmsnum.referential.models import Establishment, Organisation
 
     _extra_referential()
@@ -303,10 +303,7 @@ def load() -> list:
         _complete(dossier, spec, porteur_user, establishments)
         for action, username, when, comment in spec["steps"]:
             actor = porteur_user if username.startswith("porteur") else users[username]
-            log = services.transition(dossier, action, actor, comment, at=_at(when))
-            TransitionLog.objects.filter(pk=log.pk).update(at=_at(when))
-            if action == "request_info":
-                dossier.messages.filter(kind="request").update(created_at=_at(when))
+            services.transition(dossier, action, actor, comment, at=_at(when))
         if spec.get("decision"):
             _decide(dossier, spec, users["instructeur"])
         if spec["steps"]:  # created a few days before filing

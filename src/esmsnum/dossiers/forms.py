@@ -100,7 +100,7 @@ class EstablishmentRowForm(DsfrModelForm):
             ("acquisition", "Acquisition"),
             ("upgrade", "Mise en conformité"),
         ]
-        self.fields["hosting"].choices = [("", "—"), ("saas", "SaaS (chez l'éditeur)"), ("on_premise", "Sur site")]
+        self.fields["hosting"].choices = [("", "—"), ("saas", "SaaS"), ("on_premise", "Sur site")]
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,8 @@ from django.db.models import Q
 
 from esmsnum.domain import workflow
 
+from . import clock
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -76,6 +78,10 @@ class Guichet(models.TextChoices):
     NATIONAL = "national", "National"
 
 
+# Timestamps shown to users follow the platform clock (``clock.now``: real time, or the simulated instant of a
+# demonstration) so that filing dates, logs and messages tell one consistent story.
+
+
 class Dossier(models.Model):
     campaign = models.CharField("campagne", max_length=64, db_index=True)
     region = models.ForeignKey(
@@ -125,7 +131,7 @@ class Dossier(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=clock.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
@@ -291,7 +297,7 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    uploaded_at = models.DateTimeField("déposé le", default=clock.now)
 
     class Meta:
         verbose_name = "pièce justificative"
@@ -318,7 +324,7 @@ class TransitionLog(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
     )
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("le", default=clock.now)
     comment = models.TextField("commentaire", blank=True)
 
     class Meta:
@@ -349,7 +355,7 @@ class AuditEntry(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
     )
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("le", default=clock.now)
     comment = models.TextField("motif", blank=True)
 
     class Meta:
@@ -375,7 +381,7 @@ class Message(models.Model):
     kind = models.CharField("nature", max_length=16, choices=MessageKind.choices, default=MessageKind.NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField("message")
-    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    created_at = models.DateTimeField("envoyé le", default=clock.now)
 
     class Meta:
         verbose_name = "message"

@@ -6,7 +6,7 @@ message for the user) when refused. Views only call these functions.
 
 import dataclasses
 import importlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -288,6 +288,15 @@ def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, 
             comment="Recalcul du financement par le moteur",
         )
     return evaluation
+
+
+def ensure_fresh_evaluation(dossier: Dossier, max_age: timedelta = timedelta(minutes=10)) -> None:
+    """A draft's live evaluation is a simulation at "now": redo it when it is older than ``max_age`` (the window
+    may have closed since). Filed dossiers keep the evaluation as at their filing time."""
+    if dossier.status != Status.DRAFT:
+        return
+    if dossier.evaluated_at is None or abs(clock.now() - dossier.evaluated_at) > max_age:
+        refresh_evaluation(dossier)
 
 
 def refresh_evaluation(dossier: Dossier, by=None) -> dict[str, Any] | None:
@@ -654,12 +663,12 @@ def _after_file(dossier: Dossier, by, at: datetime, comment: str) -> None:
 
 
 def _after_request_info(dossier: Dossier, by, at: datetime, comment: str) -> None:
-    Message.objects.create(dossier=dossier, kind=MessageKind.REQUEST, author=by, body=comment.strip())
+    Message.objects.create(dossier=dossier, kind=MessageKind.REQUEST, author=by, body=comment.strip(), created_at=at)
 
 
 def _after_submit_complements(dossier: Dossier, by, at: datetime, comment: str) -> None:
     if comment.strip():
-        Message.objects.create(dossier=dossier, kind=MessageKind.REPLY, author=by, body=comment.strip())
+        Message.objects.create(dossier=dossier, kind=MessageKind.REPLY, author=by, body=comment.strip(), created_at=at)
     refresh_evaluation(dossier, by=by)
 
 
@@ -697,7 +706,7 @@ def transition(dossier: Dossier, action: str, by, comment: str = "", *, at: date
         extra_fields = stamp(locked, by, at) if stamp else []
         locked.save(update_fields=["status", "updated_at", *extra_fields])
         log = TransitionLog.objects.create(
-            dossier=locked, action=action, from_status=step.source, to_status=step.target, by=by, comment=comment
+            dossier=locked, action=action, from_status=step.source, to_status=step.target, by=by, comment=comment, at=at
         )
         effect = _EFFECTS.get(action)
         if effect:

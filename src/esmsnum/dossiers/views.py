@@ -97,6 +97,8 @@ def _campaign_socles(dossier: Dossier):
 def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dict:
     user = request.user
     can_edit = permissions.can_edit_dossier(user, dossier)
+    if can_edit:
+        services.ensure_fresh_evaluation(dossier)
     limit = services.deadline(dossier)
     context = {
         "dossier": dossier,
