@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esmsnum.domain.finess import finess_error, with_key
@@ -136,9 +136,13 @@ FINESS_TEXT = st.one_of(
 )
 
 
+CON = duckdb.connect()  # one in-memory connection for the property tests below
+
+
+@settings(deadline=None)
 @given(st.lists(FINESS_TEXT, min_size=1, max_size=50))
 def test_sql_finess_check_agrees_with_the_python_rule(values):
-    with duckdb.connect() as con:
+    with CON.cursor() as con:
         found = con.execute(
             f"SELECT v, {finess_reason_sql('v')} FROM (SELECT unnest($values::VARCHAR[]) AS v)", {"values": values}
         ).fetchall()
@@ -151,9 +155,10 @@ def test_sql_finess_check_agrees_with_the_python_rule(values):
                 assert "clé" in finess_error(value)
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["13", "2A", "2B", "9A", "9F", "97", "01"]), st.text("0123456789", min_size=6, max_size=6))
 def test_sql_finess_key_matches_with_key(prefix, digits):
     base = prefix + digits
-    with duckdb.connect() as con:
+    with CON.cursor() as con:
         (key,) = con.execute(f"SELECT {finess_key_sql('b')} FROM (SELECT $b::VARCHAR AS b)", {"b": base}).fetchone()
     assert base + key == with_key(base)
