@@ -90,3 +90,11 @@ def test_every_essms_has_a_dossier_even_with_one_dossier_each(tmp_path):
         assert con.execute(f"SELECT count(DISTINCT finess_et) FROM '{tmp_path / 'dossiers.parquet'}'").fetchone() == (
             30,
         )
+
+
+def test_given_finess_numbers_are_used(tmp_path):
+    numbers = ("130000011", "2A0000030")
+    generate(SynthSpec(2, 40, 400, seed=2, finess=numbers), tmp_path)
+    with duckdb.connect() as con:
+        found = con.execute(f"SELECT DISTINCT finess_et FROM '{tmp_path / 'dossiers.parquet'}' ORDER BY 1").fetchall()
+    assert [row[0] for row in found] == sorted(numbers)

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("esmsnum.api.urls")),
     path("dossiers/", include("esmsnum.dossiers.urls")),
+    path("usage/", include("esmsnum.usage.urls")),
     path("", include("esmsnum.web.urls")),
 ]

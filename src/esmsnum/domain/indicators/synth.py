@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from esmsnum.domain.finess import is_valid_finess
 from esmsnum.domain.indicators.finess_sql import finess_key_sql
 from esmsnum.domain.indicators.window import minus_months
 
@@ -60,6 +61,7 @@ class SynthSpec:
     until: dt.date = dt.date(2024, 12, 31)
     file_format: str = "parquet"
     months: int = 12  # period covered by the extract: the `months` calendar months ending on `until`
+    finess: tuple[str, ...] = ()  # the ESSMS' FINESS numbers (demos); generated when empty
 
     @property
     def period_start(self) -> dt.date:
@@ -81,6 +83,10 @@ class SynthSpec:
             raise ValueError("la période couverte doit compter de 1 à 120 mois")
         if self.file_format not in ("csv", "parquet"):
             raise ValueError("format inconnu (csv ou parquet)")
+        if self.finess and len(self.finess) != self.establishments:
+            raise ValueError("autant de numéros FINESS que d'ESSMS sont attendus")
+        if any(not is_valid_finess(number) for number in self.finess):
+            raise ValueError("numéro FINESS invalide")
 
 
 def _u(*parts: str) -> str:
@@ -94,6 +100,10 @@ def _u(*parts: str) -> str:
 
 def _statements(spec: SynthSpec) -> list[str]:
     prefixes = "[" + ", ".join(f"'{p}'" for p in PREFIXES) + "]"
+    if spec.finess:  # validated numbers: safe to inline
+        finess_column = "[" + ", ".join(f"'{number}'" for number in spec.finess) + "][i]"
+    else:
+        finess_column = f"first8 || {finess_key_sql('first8')}"
     return [
         # ESSMS: FINESS, size weight, usage profile.
         f"""
@@ -108,7 +118,7 @@ def _statements(spec: SynthSpec) -> list[str]:
         ), cum AS (
             SELECT *, sum(weight) OVER (ORDER BY i) AS cum_w, sum(weight) OVER () AS total_w FROM base
         )
-        SELECT i, first8 || {finess_key_sql("first8")} AS finess_et,
+        SELECT i, {finess_column} AS finess_et,
                CASE WHEN p < 0.7 THEN 0 WHEN p < 0.9 THEN 1 ELSE 2 END AS profile,
                1 + CAST(CAST($dossiers - $establishments AS HUGEINT) * cum_w // total_w
                         - CAST($dossiers - $establishments AS HUGEINT) * (cum_w - weight) // total_w AS BIGINT) AS size,
