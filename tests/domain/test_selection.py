@@ -47,16 +47,16 @@ def test_unknown_campaign():
 
 def test_weighted_score_scale():
     weights = {"a": D(2), "b": D(1)}
-    assert weighted_score({"a": 3, "b": 3}, weights).value == D("100.00")
+    assert weighted_score({"a": 5, "b": 5}, weights).value == D("100.00")
     assert weighted_score({"a": 0, "b": 0}, weights).value == D("0.00")
-    # (3×2 + 0×1) / (3×3) = 66.666…
-    result = weighted_score({"a": 3, "b": 0}, weights)
+    # (5×2 + 0×1) / (5×3) = 66.666…
+    result = weighted_score({"a": 5, "b": 0}, weights)
     assert result.value == D("66.67")
     assert result.complete
 
 
 def test_missing_mark_counts_zero_and_flags_incomplete():
-    result = weighted_score({"a": 3}, {"a": D(1), "b": D(1), "c": D(0)})
+    result = weighted_score({"a": 5}, {"a": D(1), "b": D(1), "c": D(0)})
     assert result.value == D("50.00")
     assert not result.complete
     assert result.missing == ("b",)  # c weighs 0: not required
@@ -66,7 +66,7 @@ def test_all_weights_zero():
     assert weighted_score({"a": 3}, {"a": D(0)}).value == D("0.00")
 
 
-@pytest.mark.parametrize("mark", [-1, 4, 1.5, True, "2"])
+@pytest.mark.parametrize("mark", [-1, 6, 1.5, True, "2"])
 def test_bad_mark(mark):
     with pytest.raises(ScoringError):
         weighted_score({"a": mark}, {"a": D(1)})
@@ -78,7 +78,7 @@ def test_bad_weight(weight):
         weighted_score({"a": 1}, {"a": weight})
 
 
-marks = st.integers(min_value=0, max_value=3)
+marks = st.integers(min_value=0, max_value=5)
 weights = st.decimals(min_value=0, max_value=10, places=1, allow_nan=False, allow_infinity=False)
 
 
@@ -90,7 +90,7 @@ def test_score_is_within_scale_and_monotone(grid):
     assert D(0) <= score <= D(100)
     # raising one mark never lowers the score
     for code, mark in mark_map.items():
-        if mark < 3:
+        if mark < 5:
             higher = weighted_score({**mark_map, code: mark + 1}, weight_map).value
             assert higher >= score
 
@@ -219,3 +219,22 @@ def test_override_always_allows_and_is_reported(envelope, elsewhere, amount, rea
     assert check.exceeds == (elsewhere + amount > envelope)
     if check.exceeds:
         assert reason.strip() in check.message
+
+
+def test_split_tranches_last_takes_the_rest():
+    from esmsnum.domain.selection import split_tranches
+
+    assert split_tranches(D("100000.01"), [D(40), D(40), D(20)]) == [D("40000.00"), D("40000.00"), D("20000.01")]
+    assert split_tranches(D("0.03"), [D(50), D(50)]) == [D("0.02"), D("0.01")]
+    assert split_tranches(D("10"), []) == []
+    with pytest.raises(ValueError, match="100 %"):
+        split_tranches(D("10"), [D(50), D(40)])
+
+
+@given(money, st.sampled_from([[D(40), D(40), D(20)], [D(50), D(50)], [D(100)], [D("33.3"), D("33.3"), D("33.4")]]))
+def test_split_tranches_adds_up(total, percents):
+    from esmsnum.domain.selection import split_tranches
+
+    amounts = split_tranches(total, percents)
+    assert sum(amounts) == total
+    assert all(a >= 0 for a in amounts)

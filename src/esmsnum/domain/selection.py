@@ -10,10 +10,10 @@ Sources (``../shared/seeds/``):
 
 Scoring scale (product decision, documented here and on the scoring page):
 
-- each criterion is marked by the instructor on an integer scale from 0 to 3
-  (0 = absent, 1 = insuffisant, 2 = satisfaisant, 3 = très satisfaisant);
+- each criterion is marked by the instructor on an integer scale from 0 to 5
+  (0 = absent, 1 = très insuffisant, 2 = insuffisant, 3 = correct, 4 = satisfaisant, 5 = très satisfaisant);
 - each criterion has a weight, a ``Decimal`` ≥ 0 set per region and campaign (0 disables a criterion);
-- the weighted score is ``100 × Σ(mark × weight) / (3 × Σ weight)``, a ``Decimal`` on 0–100 rounded half-up to
+- the weighted score is ``100 × Σ(mark × weight) / (5 × Σ weight)``, a ``Decimal`` on 0–100 rounded half-up to
   2 decimals; a criterion not yet marked counts as 0 and the score is flagged as incomplete.
 
 Money is ``Decimal`` in euros with cents. Pure Python: no Django here.
@@ -28,8 +28,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 MARK_MIN = 0
-MARK_MAX = 3
-MARK_LABELS = {0: "Absent", 1: "Insuffisant", 2: "Satisfaisant", 3: "Très satisfaisant"}
+MARK_MAX = 5
+MARK_LABELS = {
+    0: "Absent",
+    1: "Très insuffisant",
+    2: "Insuffisant",
+    3: "Correct",
+    4: "Satisfaisant",
+    5: "Très satisfaisant",
+}
 WEIGHT_MAX = Decimal("10")
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
@@ -177,7 +184,7 @@ def check_weight(weight: Decimal) -> None:
 
 
 def weighted_score(marks: Mapping[str, int], weights: Mapping[str, Decimal]) -> ScoreResult:
-    """Weighted score on 0–100 of ``marks`` (criterion code → 0..3) under ``weights`` (criterion code → weight).
+    """Weighted score on 0–100 of ``marks`` (criterion code → 0..5) under ``weights`` (criterion code → weight).
 
     Only the criteria listed in ``weights`` count; a mark for an unknown criterion is ignored. When every weight is
     0 the score is 0.
@@ -393,3 +400,18 @@ def envelope_summary(
     committed = committed_elsewhere + sum((counted_amount(e) for e in entries if e.group is not None), Decimal(0))
     pending = sum((e.requested for e in entries if e.group is None), Decimal(0))
     return EnvelopeSummary(envelope, committed, pending, envelope - committed, committed > envelope)
+
+
+# --- Tranches of a granted amount ----------------------------------------------------------------------------------
+
+
+def split_tranches(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
+    """Split a granted ``total`` by ``percents`` (adding up to 100), to the cent; the last tranche takes the
+    rounding rest so that the tranches add up exactly to the total (``campaign-rules.md`` "Money")."""
+    if not percents:
+        return []
+    if sum(percents, Decimal(0)) != 100:
+        raise ValueError("les pourcentages des tranches doivent totaliser 100 %")
+    amounts = [(total * Decimal(p) / 100).quantize(CENT, rounding=ROUND_HALF_UP) for p in percents[:-1]]
+    amounts.append(total - sum(amounts, Decimal(0)))
+    return amounts
