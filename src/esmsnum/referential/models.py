@@ -26,7 +26,7 @@ class Financeur(models.TextChoices):
 
 
 class Region(models.Model):
-    code = models.CharField("code INSEE", max_length=2, primary_key=True)
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=80)
     overseas_or_corse = models.BooleanField("outre-mer ou Corse", default=False)
     timezone = models.CharField("fuseau horaire", max_length=64, default="Europe/Paris")

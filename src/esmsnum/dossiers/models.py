@@ -1,0 +1,368 @@
+"""Funding applications (dossiers): the grappe, its ESSMS, the pieces, the workflow log, the audit and messages.
+
+A dossier holds exactly what ``dossier-contract.md`` describes (see ``services.dossier_to_contract``); the engine's
+last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from esmsnum.domain import workflow
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class Status(models.TextChoices):
+    DRAFT = workflow.State.DRAFT, workflow.STATE_LABELS[workflow.State.DRAFT]
+    FILED = workflow.State.FILED, workflow.STATE_LABELS[workflow.State.FILED]
+    UNDER_INSTRUCTION = workflow.State.UNDER_INSTRUCTION, workflow.STATE_LABELS[workflow.State.UNDER_INSTRUCTION]
+    MORE_INFO_REQUESTED = (
+        workflow.State.MORE_INFO_REQUESTED,
+        workflow.STATE_LABELS[workflow.State.MORE_INFO_REQUESTED],
+    )
+    IN_COMMITTEE = workflow.State.IN_COMMITTEE, workflow.STATE_LABELS[workflow.State.IN_COMMITTEE]
+    DECIDED = workflow.State.DECIDED, workflow.STATE_LABELS[workflow.State.DECIDED]
+    NOTIFIED = workflow.State.NOTIFIED, workflow.STATE_LABELS[workflow.State.NOTIFIED]
+
+
+class ProjectType(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition d'un DUI"
+    UPGRADE = "upgrade", "Mise en conformité (montée de version Ségur)"
+    MIXED = "mixed", "Projet mixte (acquisition et mise en conformité)"
+    DEPLOYMENT = "deployment", "Déploiement (50 ESSMS ou plus)"
+
+
+class Situation(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition d'un DUI"
+    UPGRADE = "upgrade", "Mise en conformité du DUI existant"
+
+
+class Hosting(models.TextChoices):
+    SAAS = "saas", "Hébergé chez l'éditeur (SaaS)"
+    ON_PREMISE = "on_premise", "Hébergé sur site"
+
+
+class SegurCorridor(models.TextChoices):
+    MEDICO_SOCIAL = "medico-social", "Couloir médico-social (DUI)"
+    HOSPITAL = "hospital", "Couloir hospitalier (DPI du GHT)"
+    IN_PROGRESS = "in_progress", "Référencement en cours"
+
+
+class ServiceSocle(models.TextChoices):
+    MSSANTE = "mssante", "Messagerie sécurisée de santé (MSSanté)"
+    DMP = "dmp", "Dossier médical partagé (DMP / Mon espace santé)"
+    E_PRESCRIPTION = "e_prescription", "e-prescription"
+    E_PARCOURS = "e_parcours", "Plateforme e-parcours"
+
+
+class Verdict(models.TextChoices):
+    ELIGIBLE = "eligible", "Éligible"
+    NEEDS_REVIEW = "needs_review", "À examiner par l'ARS"
+    INELIGIBLE = "ineligible", "Non éligible"
+
+
+class Guichet(models.TextChoices):
+    REGIONAL = "regional", "Régional"
+    NATIONAL = "national", "National"
+
+
+class Dossier(models.Model):
+    campaign = models.CharField("campagne", max_length=64, db_index=True)
+    region = models.ForeignKey(
+        "referential.Region", verbose_name="ARS instructrice", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    porteur = models.ForeignKey(
+        "referential.Organisation",
+        verbose_name="organisme porteur",
+        on_delete=models.PROTECT,
+        related_name="dossiers_porteur",
+    )
+    title = models.CharField("intitulé du projet", max_length=200)
+    status = models.CharField("état", max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    project_type = models.CharField("type de projet", max_length=16, choices=ProjectType.choices, blank=True)
+    solution_name = models.CharField("logiciel DUI retenu", max_length=120, blank=True)
+    solution_editor = models.CharField("éditeur", max_length=120, blank=True)
+    solution_segur_referenced = models.BooleanField("référencé Ségur vague 1", default=False)
+    solution_segur_corridor = models.CharField(
+        "couloir de référencement Ségur", max_length=16, choices=SegurCorridor.choices, blank=True
+    )
+    solution_in_national_market = models.BooleanField("disponible au marché national (RESAH)", default=False)
+    solution_market_derogation = models.BooleanField("dérogation au marché national demandée", default=False)
+    services_socles = models.JSONField("services socles", default=list, blank=True)
+    request_equipment = models.BooleanField("financement du matériel demandé", default=False)
+    request_amoa_market = models.BooleanField("AMOA procédure de marché demandée", default=False)
+    request_amoa_pilot = models.BooleanField("AMOA pilotage de projet demandée", default=False)
+    amoa_quote_eur = models.DecimalField("devis AMOA (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    joins_funded_grappe = models.BooleanField("rejoint une grappe déjà financée", default=False)
+    description = models.TextField("présentation du projet", blank=True)
+
+    filed_at = models.DateTimeField("déposé le", null=True, blank=True)
+    window = models.CharField("fenêtre de sélection", max_length=32, blank=True, db_index=True)
+
+    evaluation = models.JSONField("dernière évaluation", null=True, blank=True)
+    evaluated_at = models.DateTimeField("évalué le", null=True, blank=True)
+    verdict = models.CharField("verdict", max_length=16, choices=Verdict.choices, blank=True)
+    guichet = models.CharField("guichet", max_length=16, choices=Guichet.choices, blank=True, db_index=True)
+    essms_count = models.PositiveIntegerField("nombre d'ESSMS", null=True, blank=True)
+    total_amount_eur = models.DecimalField(
+        "financement calculé (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "dossier"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="dossier_status_valid"),
+            models.CheckConstraint(
+                condition=Q(amoa_quote_eur__isnull=True) | Q(amoa_quote_eur__gte=0), name="dossier_amoa_quote_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount_eur__isnull=True) | Q(total_amount_eur__gte=0),
+                name="dossier_total_amount_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(filed_at__isnull=False), name="dossier_filed_has_filed_at"
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"EN-{self.pk:06d}" if self.pk else "EN-nouveau"
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.status in workflow.EDITABLE_STATES
+
+    def status_badge(self) -> str:
+        """DSFR badge type for the status."""
+        return {
+            Status.DRAFT: "new",
+            Status.FILED: "info",
+            Status.UNDER_INSTRUCTION: "info",
+            Status.MORE_INFO_REQUESTED: "warning",
+            Status.IN_COMMITTEE: "info",
+            Status.DECIDED: "success",
+            Status.NOTIFIED: "success",
+        }.get(self.status, "info")
+
+
+class GrappeMember(models.Model):
+    """An organisation (OG, FINESS EJ) of the grappe, with the fields of the contract's ``organisations``."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "referential.Organisation", on_delete=models.PROTECT, related_name="grappe_memberships"
+    )
+    essms_managed = models.PositiveIntegerField(
+        "nombre total d'ESSMS gérés par l'OG",
+        null=True,
+        blank=True,
+        help_text="Tous les ESSMS de l'organisme, dans ou hors du projet (seuil des petits OG : moins de 15).",
+    )
+    national_entity = models.BooleanField("rattaché à une entité nationale", default=False)
+    national_entity_consent = models.BooleanField("accord écrit de l'entité nationale", default=False)
+    is_ght = models.BooleanField("groupement hospitalier de territoire (GHT)", default=False)
+    maturity_self_assessment = models.BooleanField("autodiagnostic de maturité SI (ANAP) réalisé", default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "membre de la grappe"
+        verbose_name_plural = "membres de la grappe"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "organisation"], name="grappe_member_unique_per_dossier"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def is_porteur(self) -> bool:
+        return self.organisation_id == self.dossier.porteur_id
+
+
+class DossierEstablishment(models.Model):
+    """An ESSMS of the project (FINESS ET from the referential) and what the dossier declares for it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="establishments")
+    establishment = models.ForeignKey(
+        "referential.Establishment", on_delete=models.PROTECT, related_name="dossier_entries"
+    )
+    situation = models.CharField("situation", max_length=16, choices=Situation.choices, blank=True)
+    current_solution = models.CharField("logiciel actuel", max_length=120, blank=True)
+    hosting = models.CharField("hébergement", max_length=16, choices=Hosting.choices, blank=True)
+    hardware_quote_eur = models.DecimalField(
+        "devis matériel (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    saad_hours_total = models.DecimalField(
+        "heures totales réalisées (N-1)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    saad_hours_medico_social = models.DecimalField(
+        "heures d'activité médico-sociale (N-1)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    prior_funding = models.JSONField(
+        "financements antérieurs du programme",
+        default=list,
+        blank=True,
+        help_text='Liste de {"campaign", "solution", "operation"}.',
+    )
+    segur_prestation_ordered = models.BooleanField("prestation Ségur (SONS) commandée", default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ESSMS du dossier"
+        verbose_name_plural = "ESSMS du dossier"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "establishment"], name="dossier_establishment_unique"),
+            models.CheckConstraint(
+                condition=Q(hardware_quote_eur__isnull=True) | Q(hardware_quote_eur__gte=0),
+                name="dossier_establishment_hardware_quote_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(saad_hours_total__isnull=True) | Q(saad_hours_total__gte=0),
+                name="dossier_establishment_saad_total_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(saad_hours_medico_social__isnull=True) | Q(saad_hours_medico_social__gte=0),
+                name="dossier_establishment_saad_ms_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(saad_hours_total__isnull=True)
+                | Q(saad_hours_medico_social__isnull=True)
+                | Q(saad_hours_medico_social__lte=models.F("saad_hours_total")),
+                name="dossier_establishment_saad_ms_lte_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.establishment)
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    # The stored name never reuses the uploaded name (kept in original_name): no path tricks, no collisions.
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A piece uploaded for one of the campaign's required documents; stored under MEDIA_ROOT, served by a view."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    piece_code = models.CharField("pièce", max_length=64)
+    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type détecté", max_length=120)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["piece_code", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0) & Q(size__lte=MAX_UPLOAD_BYTES), name="document_size_within_limit"
+            ),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TransitionLog(models.Model):
+    """One applied workflow transition: who, when, from, to, with which comment."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField("action", max_length=32)
+    from_status = models.CharField("de", max_length=24, choices=Status.choices)
+    to_status = models.CharField("vers", max_length=24, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "transition"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="transition_changes_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
+
+
+class AuditEntry(models.Model):
+    """A change to an amount or a decision: which object, which field, old and new values, who, when, why.
+
+    Generic (content type + object id) so that the instruction app records its decisions and amounts here too;
+    ``dossier`` is set whenever the change concerns a dossier, for the dossier's history.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="audit")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    field = models.CharField("donnée", max_length=64)
+    old_value = models.JSONField("ancienne valeur", null=True, blank=True)
+    new_value = models.JSONField("nouvelle valeur", null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "entrée d'historique"
+        verbose_name_plural = "historique des montants et décisions"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class MessageKind(models.TextChoices):
+    REQUEST = "request", "Demande de compléments"
+    REPLY = "reply", "Réponse du porteur"
+    NOTE = "note", "Message"
+
+
+class Message(models.Model):
+    """The thread between the ARS and the porteur (requests for more information and answers)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField("nature", max_length=16, choices=MessageKind.choices, default=MessageKind.NOTE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("message")
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "message"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind_valid"),
+            models.CheckConstraint(condition=~Q(body=""), name="message_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%d/%m/%Y})"
