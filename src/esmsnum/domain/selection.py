@@ -66,97 +66,27 @@ class PriorityCriterion:
     label: str
     default_weight: Decimal
     reference: str
-
-
-_CNSA_2021 = "001_e06867308b5dfe6f.txt « Critères de priorisation »"
-_HDF_2021 = "003_a4dc7f8fb4403437.txt §2 « Critères de priorisation »"
-_REUNION_2024 = "002_645cd5cf5c4e0f21.txt §6 « Priorisation régionale des projets »"
-
-# Used only while the campaign definitions do not expose ``priority_criteria`` (see ``priority_criteria``).
-_FALLBACK_CRITERIA: dict[str, tuple[PriorityCriterion, ...]] = {
-    "amorcage-2021-t1": (
-        PriorityCriterion("motivation", "Motivation du porteur de projet", Decimal("1"), _CNSA_2021),
-        PriorityCriterion("functional_scope", "Périmètre fonctionnel", Decimal("1"), _CNSA_2021),
-        PriorityCriterion("shared_solution", "Solution mutualisée", Decimal("1"), _CNSA_2021),
-        PriorityCriterion(
-            "interoperability", "Interopérabilité de la solution avec son écosystème", Decimal("1"), _CNSA_2021
-        ),
-        PriorityCriterion(
-            "eparcours", "Interconnexion avec une plateforme régionale e-parcours", Decimal("1"), _CNSA_2021
-        ),
-        PriorityCriterion(
-            "nomenclatures", "Intégration des nomenclatures SERAFIN-PH, AGGIR, PATHOS…", Decimal("1"), _CNSA_2021
-        ),
-    ),
-    "amorcage-2021-t2": (
-        PriorityCriterion("motivation", "Motivation du porteur", Decimal("1"), _HDF_2021),
-        PriorityCriterion("functional_scope", "Périmètre fonctionnel", Decimal("1"), _HDF_2021),
-        PriorityCriterion(
-            "shared_solution",
-            "Solution mutualisée (partagée entre plusieurs OG, si possible de catégories d'ESMS différentes)",
-            Decimal("1"),
-            _HDF_2021,
-        ),
-        PriorityCriterion(
-            "interoperability", "Interopérabilité de la solution avec son écosystème", Decimal("1"), _HDF_2021
-        ),
-        PriorityCriterion("regional_platform", "Interconnexion avec une plateforme régionale", Decimal("1"), _HDF_2021),
-    ),
-    "generalisation-2024": (
-        PriorityCriterion(
-            "shared_solution",
-            "Solution mutualisée (partagée entre plusieurs OG, si possible de catégories d'ESSMS différentes)",
-            Decimal("1"),
-            _REUNION_2024,
-        ),
-        PriorityCriterion(
-            "unrepresented_fields",
-            "Champs du social et du médico-social non représentés dans les projets financés en 2022 et 2023",
-            Decimal("1"),
-            _REUNION_2024,
-        ),
-        PriorityCriterion(
-            "socle_use_cases", "Mise en exergue des cas d'usage des services socles", Decimal("1"), _REUNION_2024
-        ),
-    ),
-}
-
-
-def _as_criterion(item: object) -> PriorityCriterion:
-    if isinstance(item, PriorityCriterion):
-        return item
-    if isinstance(item, Mapping):
-        get = item.get
-    else:
-
-        def get(name, default=None):
-            return getattr(item, name, default)
-
-    return PriorityCriterion(
-        code=str(get("code")),
-        label=str(get("label")),
-        default_weight=Decimal(str(get("default_weight", get("weight", 1)))),
-        reference=str(get("reference", "")),
-    )
+    description: str = ""
 
 
 def priority_criteria(campaign_id: str) -> tuple[PriorityCriterion, ...]:
-    """The scoring grid of a campaign: from its definition when it declares ``priority_criteria``."""
-    try:
-        from esmsnum.domain.campaigns import get_campaign  # written by the campaign engine
-    except ImportError:  # pragma: no cover - depends on what has landed
-        get_campaign = None
-    if get_campaign is not None:
-        try:
-            campaign = get_campaign(campaign_id)
-        except (KeyError, LookupError, ValueError):
-            campaign = None
-        criteria = getattr(campaign, "priority_criteria", None) if campaign is not None else None
-        if criteria:
-            return tuple(_as_criterion(item) for item in criteria)
-    if campaign_id not in _FALLBACK_CRITERIA:
-        raise KeyError(f"campagne inconnue : « {campaign_id} »")
-    return _FALLBACK_CRITERIA[campaign_id]
+    """The scoring grid of a campaign, as its definition lists it (``esmsnum.domain.campaigns``).
+
+    Raises ``KeyError`` (the campaigns' ``UnknownCampaign``) for an unknown campaign.
+    """
+    from esmsnum.domain.campaigns import get_campaign
+
+    campaign = get_campaign(campaign_id)
+    return tuple(
+        PriorityCriterion(
+            code=item.code,
+            label=item.label,
+            default_weight=Decimal(item.weight),
+            reference=item.reference,
+            description=getattr(item, "description", "") or "",
+        )
+        for item in campaign.priority_criteria
+    )
 
 
 # --- Weighted score ------------------------------------------------------------------------------------------------
