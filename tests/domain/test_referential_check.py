@@ -81,3 +81,12 @@ def test_summary():
         {RECORD.finess_et: RECORD},
     )
     assert summary(checks) == {PASS: 1, WARN: 1, FAIL: 1}
+
+
+def test_grappe_membership_when_no_ej_is_declared():
+    inside = check_establishments([DeclaredEstablishment("970401016")], {RECORD.finess_et: RECORD}, {"970480014"})[0]
+    assert _by_code(inside)["organisation"].status == PASS
+    assert "membre de la grappe" in _by_code(inside)["organisation"].message
+    outside = check_establishments([DeclaredEstablishment("970401016")], {RECORD.finess_et: RECORD}, {"970480022"})[0]
+    assert outside.status == FAIL
+    assert "n'est pas un organisme de la grappe" in _by_code(outside)["organisation"].message

@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("esmsnum.api.urls")),
+    path("", include("esmsnum.instruction.urls")),
     path("", include("esmsnum.web.urls")),
 ]

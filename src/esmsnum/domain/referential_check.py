@@ -4,7 +4,8 @@ For each declared ESSMS (FINESS ET) the instructor sees whether:
 
 1. the FINESS ET exists in the referential;
 2. the establishment is open (not closed in FINESS);
-3. it belongs to the organisme gestionnaire (FINESS EJ) the dossier declares;
+3. it belongs to the organisme gestionnaire (FINESS EJ) the dossier declares for it — or, when the dossier
+   declares its grappe rather than an EJ per establishment, to one of the grappe's organisations;
 4. the declared FINESS category is the referential's one;
 5. the public declared (PA, PH…) matches the public of its FINESS category.
 
@@ -40,7 +41,7 @@ class DeclaredEstablishment:
     """An ESSMS as the porteur declared it in the dossier."""
 
     finess_et: str
-    finess_ej: str
+    finess_ej: str | None = None  # the EJ declared for this ESSMS; None = any organisation of the grappe
     name: str = ""
     category: str | None = None  # FINESS category code, when declared
     public: str | None = None  # PA, PH, …, when declared
@@ -85,7 +86,9 @@ def _public(code: str | None) -> str:
     return PUBLIC_LABELS.get(code or "", code or "non renseigné")
 
 
-def check_establishment(declared: DeclaredEstablishment, record: ReferentialRecord | None) -> EstablishmentCheck:
+def check_establishment(
+    declared: DeclaredEstablishment, record: ReferentialRecord | None, grappe_ejs: frozenset[str] = frozenset()
+) -> EstablishmentCheck:
     et = declared.finess_et
     findings: list[CheckFinding] = []
     if record is None:
@@ -97,18 +100,34 @@ def check_establishment(declared: DeclaredEstablishment, record: ReferentialReco
     else:
         when = f" depuis le {record.closed_on:%d/%m/%Y}" if record.closed_on else ""
         findings.append(CheckFinding(et, "open", FAIL, f"L'établissement est fermé dans le référentiel FINESS{when}."))
-    if record.finess_ej == declared.finess_ej:
+    owner = f" ({record.organisation_name})" if record.organisation_name else ""
+    if declared.finess_ej is not None:
+        if record.finess_ej == declared.finess_ej:
+            findings.append(
+                CheckFinding(et, "organisation", PASS, f"Il est bien géré par l'EJ déclarée {declared.finess_ej}.")
+            )
+        else:
+            findings.append(
+                CheckFinding(
+                    et,
+                    "organisation",
+                    FAIL,
+                    f"Il est géré par l'EJ {record.finess_ej}{owner} et non par l'EJ déclarée {declared.finess_ej}.",
+                )
+            )
+    elif record.finess_ej in grappe_ejs:
         findings.append(
-            CheckFinding(et, "organisation", PASS, f"Il est bien géré par l'EJ déclarée {declared.finess_ej}.")
+            CheckFinding(
+                et, "organisation", PASS, f"Il est géré par l'EJ {record.finess_ej}{owner}, membre de la grappe."
+            )
         )
     else:
-        owner = f" ({record.organisation_name})" if record.organisation_name else ""
         findings.append(
             CheckFinding(
                 et,
                 "organisation",
                 FAIL,
-                f"Il est géré par l'EJ {record.finess_ej}{owner} et non par l'EJ déclarée {declared.finess_ej}.",
+                f"Il est géré par l'EJ {record.finess_ej}{owner}, qui n'est pas un organisme de la grappe.",
             )
         )
     if declared.category and declared.category != record.category:
@@ -148,10 +167,16 @@ def check_establishment(declared: DeclaredEstablishment, record: ReferentialReco
 
 
 def check_establishments(
-    declared: Iterable[DeclaredEstablishment], referential: Mapping[str, ReferentialRecord]
+    declared: Iterable[DeclaredEstablishment],
+    referential: Mapping[str, ReferentialRecord],
+    grappe_ejs: Iterable[str] = (),
 ) -> list[EstablishmentCheck]:
-    """Check every declared establishment against ``referential`` (FINESS ET → record), in the declared order."""
-    return [check_establishment(item, referential.get(item.finess_et)) for item in declared]
+    """Check every declared establishment against ``referential`` (FINESS ET → record), in the declared order.
+
+    ``grappe_ejs``: the FINESS EJ of the grappe's organisations, for establishments declared without an EJ.
+    """
+    ejs = frozenset(grappe_ejs)
+    return [check_establishment(item, referential.get(item.finess_et), ejs) for item in declared]
 
 
 def summary(checks: Iterable[EstablishmentCheck]) -> dict[str, int]:

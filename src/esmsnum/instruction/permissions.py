@@ -14,7 +14,7 @@ Views answer 404 when the object is not visible at all (no existence leak) and 4
 
 from esmsnum.accounts.models import Role
 from esmsnum.dossiers.models import Status
-from esmsnum.dossiers.permissions import ALLOWED, Permission, can_instruct, can_view_dossier
+from esmsnum.dossiers.permissions import ALLOWED, Permission, can_decide, can_instruct, can_view_dossier
 
 READ_ROLES = {Role.INSTRUCTOR, Role.NATIONAL, Role.ADMIN}
 WRITE_ROLES = {Role.INSTRUCTOR, Role.ADMIN}
@@ -102,6 +102,21 @@ def can_manage_committee(user, session=None, region_code: str | None = None) -> 
     return ALLOWED
 
 
+def can_decide_in(user, dossier) -> Permission:
+    """Record the committee's decision on a dossier in committee."""
+    return can_decide(user, dossier)
+
+
+def can_amend_decision(user, dossier) -> Permission:
+    """Change a decision already recorded, until the porteur is notified."""
+    permission = can_instruct(user, dossier)
+    if not permission:
+        return permission
+    if dossier.status != Status.DECIDED:
+        return _deny("La décision ne peut plus être modifiée : le porteur a été notifié.")
+    return ALLOWED
+
+
 def can_notify(user, dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
@@ -121,3 +136,22 @@ def can_download_letter(user, letter) -> Permission:
             return _deny("Le courrier de décision n'a pas encore été notifié.")
         return ALLOWED
     return can_view_instruction(user, dossier)
+
+
+def can_instruct_any(user) -> Permission:
+    """The user writes in the instruction journey at all (instructor, admin); the national office only reads."""
+    if _authenticated(user) and user.role in WRITE_ROLES:
+        return ALLOWED
+    return _deny("Lecture seule.")
+
+
+def can_instruct_dossier(user, dossier) -> Permission:
+    return can_instruct(user, dossier)
+
+
+def can_decide_or_amend(user, dossier) -> Permission:
+    permission = can_decide_in(user, dossier)
+    if permission:
+        return permission
+    amend = can_amend_decision(user, dossier)
+    return amend if amend else permission
