@@ -111,9 +111,15 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda s: (
-            f"Comité du {s.date:%d/%m/%Y} — {s.window_code} (enveloppe {selection.format_eur(s.envelope_eur)})"
-        )
+        self.fields["session"].label_from_instance = _session_label
+
+
+def _session_label(session) -> str:
+    from .selectors import window_label
+
+    window = window_label(session.campaign, session.window_code)
+    window = window if len(window) <= 70 else window[:69] + "…"
+    return f"Comité du {session.date:%d/%m/%Y} — {window} (enveloppe {selection.format_eur(session.envelope_eur)})"
 
 
 class SessionForm(forms.Form):

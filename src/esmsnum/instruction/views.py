@@ -166,6 +166,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
         "documents": documents,
         "piece_labels": {piece.code: piece.label for piece in required},
         "grid": grid,
+        "criterion_labels": {row.criterion.code: row.criterion.label for row in grid},
         "score": selectors.score_of(dossier),
         "score_form": forms.ScoringForm(grid=grid) if permissions.can_score(user, dossier) else None,
         "mark_labels": selection.MARK_LABELS,

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
+from esmsnum.domain.referential_check import PUBLIC_LABELS
 from esmsnum.domain.selection import format_eur
 
 register = template.Library()
@@ -88,12 +89,29 @@ AUDIT_FIELDS = {
 
 
 @register.filter
-def audit_field(field):
+def audit_field(field, labels=None):
+    """French name of an audited field; ``labels`` maps criterion codes to their labels."""
     if field in AUDIT_FIELDS:
         return AUDIT_FIELDS[field]
     prefix, _, code = str(field).partition(":")
+    label = (labels or {}).get(code, code)
     if prefix == "score":
-        return f"Note « {code} »"
+        return f"Note « {label} »"
     if prefix == "weight":
-        return f"Poids « {code} »"
+        return f"Poids « {label} »"
     return field
+
+
+@register.filter
+def decimal_fr(value):
+    """A form value: Decimal/float shown with a decimal comma, text as typed."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (Decimal, int, float)):
+        return f"{Decimal(str(value)):f}".replace(".", ",")
+    return str(value)
+
+
+@register.filter
+def public_label(code):
+    return PUBLIC_LABELS.get(code or "", code or "non renseigné")
