@@ -34,3 +34,19 @@ def test_sync_command():
     result = CliRunner().invoke(main, ["referential", "sync"])
     assert result.exit_code == 0, result.output
     assert "à jour" in result.output
+
+
+@pytest.mark.shared_data
+def test_bench_command_on_the_sample(shared_dir):
+    """The benchmark runs (on the 15-line sample here; the figures of the national file are in the report)."""
+    sample = shared_dir / "data" / "finess" / "sample-etalab-cs1100502-20260512.csv"
+    result = CliRunner().invoke(main, ["bench", "finess", "--file", str(sample), "--databases", "sqlite", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    payload = json.loads(result.output[result.output.index("{") :])
+    (measure,) = payload["results"]
+    assert measure["database"] == "sqlite"
+    assert measure["first_import"]["created"] == 14
+    assert measure["reimport"]["unchanged"] == 14
+    assert 0 < measure["peak_memory_mb"] < 500

@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from esmsnum.api.evaluations import router as evaluations_router
+
 api = NinjaAPI(
     title="ESMS numérique",
     version="1",
@@ -13,3 +15,6 @@ api = NinjaAPI(
 @api.get("/health", summary="État du service", tags=["service"])
 def health(request) -> dict:
     return {"status": "ok"}
+
+
+api.add_router("", evaluations_router)

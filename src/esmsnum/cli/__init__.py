@@ -18,6 +18,7 @@ GROUPS = [
     "esmsnum.cli.campaigns",
     "esmsnum.cli.usage",
     "esmsnum.cli.bench",
+    "esmsnum.cli.bench_evaluate",  # joins the bench group above (or brings its own while it is absent)
 ]
 
 

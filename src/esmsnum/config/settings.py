@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_htmx",
+    "ninja",  # serves the Swagger UI assets locally: /api/v1/docs works offline
     "esmsnum.accounts",
     "esmsnum.referential",
     "esmsnum.dossiers",

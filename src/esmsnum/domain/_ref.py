@@ -1,16 +1,10 @@
-"""Access to the reference data (categories, regions) used by the contract and the engine.
-
-Uses :mod:`esmsnum.domain.reference` when present, else the small local fallback.
-"""
+"""Access to the reference data (categories, regions) used by the contract and the engine, with small caches."""
 
 from functools import lru_cache
 
-try:  # pragma: no cover - depends on which branch is merged
-    from esmsnum.domain import reference as _reference
-except ImportError:  # pragma: no cover
-    from esmsnum.domain import _reference_fallback as _reference
+from esmsnum.domain import reference as _reference
 
-DROM_CORSE_REGIONS = frozenset(getattr(_reference, "DROM_CORSE_REGIONS", {"01", "02", "03", "04", "06", "94"}))
+DROM_CORSE_REGIONS = _reference.DROM_CORSE_REGIONS
 
 
 @lru_cache(maxsize=2048)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from esmsnum.domain.text import search_key
+
 
 class Public(models.TextChoices):
     PA = "PA", "Personnes âgées"
@@ -26,6 +28,8 @@ class Financeur(models.TextChoices):
 
 
 class Region(models.Model):
+    """An INSEE region (``01``…``94``), or an overseas collectivity without region (``975``, ``986``)."""
+
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=80)
     overseas_or_corse = models.BooleanField("outre-mer ou Corse", default=False)
@@ -84,6 +88,7 @@ class Organisation(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
     is_ght = models.BooleanField("groupement hospitalier de territoire", default=False)
     national_entity = models.BooleanField("rattaché à une entité nationale", default=False)
+    search_text = models.CharField("texte de recherche", max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +101,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or 'OG'} ({self.finess_ej})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def compute_search_text(name: str) -> str:
+        return search_key(name)[:200]
 
 
 class Establishment(models.Model):
@@ -120,6 +135,12 @@ class Establishment(models.Model):
     finess_updated_on = models.DateField("mise à jour FINESS", null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Coordinates as given by the extract's `geolocalisation` lines: projected (Lambert 93 in metropolitan France,
+    # UTM overseas), in the system named by `geo_system`. Not converted to latitude/longitude.
+    geo_x = models.FloatField("coordonnée X (FINESS)", null=True, blank=True)
+    geo_y = models.FloatField("coordonnée Y (FINESS)", null=True, blank=True)
+    geo_system = models.CharField("source et système des coordonnées", max_length=255, blank=True)
+    search_text = models.CharField("texte de recherche", max_length=400, blank=True, editable=False)
     is_open = models.BooleanField("ouvert", default=True)
     closed_on = models.DateField("fermé le", null=True, blank=True)
     source_digest = models.CharField("empreinte de la ligne FINESS", max_length=32, blank=True)
@@ -145,3 +166,16 @@ class Establishment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.finess_et})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text(self.name, self.long_name, self.commune)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def compute_search_text(name: str, long_name: str, commune: str) -> str:
+        """Accent-free upper-case name, long name and commune, searched by the selectors."""
+        key = search_key(name)
+        long_key = search_key(long_name)
+        return " ".join(part for part in (key, long_key if long_key != key else "", search_key(commune)) if part)[:400]

@@ -33,6 +33,13 @@ UsageKey = Literal["active_rate", "pp_rate", "agenda_rate", "mss_rate", "dmp_rat
 Reference = Annotated[str, Field(min_length=3)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Euros = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+USAGE_TARGET_LABELS = {
+    "active_rate": "taux de dossiers actifs",
+    "pp_rate": "taux de dossiers actifs avec un projet personnalisé",
+    "agenda_rate": "taux de dossiers actifs ayant au moins un événement d'agenda",
+    "mss_rate": "taux d'utilisation de la MSSanté",
+    "dmp_rate": "taux d'utilisation du DMP",
+}
 
 
 class UnknownCampaign(KeyError):
@@ -189,6 +196,7 @@ class SizeRule(_Data):
 class GuichetRule(_Data):
     national_from_essms: Annotated[int, Field(ge=2)] | None = None
     national_needs_several_regions: bool = False
+    national_review: str | None = None
     reference: Reference
 
 
@@ -407,6 +415,7 @@ def get_campaign(campaign_id: str) -> Campaign:
 
 
 __all__ = [
+    "USAGE_TARGET_LABELS",
     "Campaign",
     "CampaignDefinitionError",
     "FundingLine",
