@@ -302,3 +302,22 @@ def test_exports_rows(world, dossier, session):
     assert row[11] == D("42000.00")
     assert row[15].tzinfo is not None
     assert len(row) == len(selectors.EXPORT_COLUMNS)
+
+
+def test_multi_region_dossier_commits_the_regional_share(world, session):
+    dossier = make_dossier(world, total="42000.00")
+    dossier.evaluation = {
+        **dossier.evaluation,
+        "by_region": [
+            {"region": "04", "essms_count": 1, "amount_eur": 21000.0},
+            {"region": "32", "essms_count": 1, "amount_eur": 21000.0},
+        ],
+    }
+    dossier.save()
+    assert selectors.regional_share(dossier) == D("21000.00")
+    _to_committee(world, dossier)
+    rows, _summary = selectors.committee_table(session)
+    assert rows[0].ranked.counted == D("21000.00")
+    with pytest.raises(services.InstructionError, match="dépasse le financement calculé"):
+        services.decide(dossier, by=world.users.instructor, session=session, group="A", amount=D("42000"))
+    services.decide(dossier, by=world.users.instructor, session=session, group="A", amount=D("21000"))

@@ -266,6 +266,18 @@ def referential_check(dossier: Dossier) -> list[EstablishmentCheck]:
 # --- committee ----------------------------------------------------------------------------------------------------
 
 
+def regional_share(dossier: Dossier) -> Decimal:
+    """What the dossier's ARS funds: its region's share of a multi-region project (003 "Nota bene", pro rata of
+    the ESSMS per region, from the engine's ``by_region``), else the whole computed funding."""
+    total = dossier.total_amount_eur or Decimal(0)
+    shares = (dossier.evaluation or {}).get("by_region") or []
+    if len(shares) > 1:
+        for share in shares:
+            if share.get("region") == dossier.region_id and share.get("amount_eur") is not None:
+                return Decimal(str(share["amount_eur"])).quantize(Decimal("0.01"))
+    return total
+
+
 def sessions_visible_to(user) -> QuerySet[CommitteeSession]:
     qs = CommitteeSession.objects.select_related("region")
     if user.role == Role.INSTRUCTOR:
@@ -338,7 +350,7 @@ def committee_table(session: CommitteeSession) -> tuple[list[CommitteeRow], sele
         entry = selection.CommitteeEntry(
             reference=dossier.reference,
             score=score.value if score else None,
-            requested=dossier.total_amount_eur or Decimal(0),
+            requested=regional_share(dossier),
             group=selection.DecisionGroup(decision.group) if decision else None,
             granted=decision.amount_granted_eur if decision else None,
             sort_key=dossier.filed_at.isoformat() if dossier.filed_at else "",

@@ -231,7 +231,7 @@ def decide(
     except ValueError as exc:
         raise InstructionError("Choisissez le groupe de la décision (A, B, C ou D).") from exc
     amount = _parse_amount(amount if group.funded else 0)
-    errors = selection.decision_errors(group, amount, locked.total_amount_eur)
+    errors = selection.decision_errors(group, amount, selectors.regional_share(locked))
     if errors:
         raise InstructionError(_sentence(" ; ".join(errors)))
     # lock the committee's decisions so that two instructors cannot both fill the envelope's remaining room

@@ -129,7 +129,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
     default_session = selectors.session_for(dossier)
     decision_form = None
     if permissions.can_decide_in(user, dossier) or permissions.can_amend_decision(user, dossier):
-        initial = {"session": default_session, "amount": dossier.total_amount_eur}
+        initial = {"session": default_session, "amount": selectors.regional_share(dossier)}
         if decision is not None:
             initial = {
                 "session": decision.session,
@@ -176,6 +176,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
         "comment_actions": [t for t in actions if t.action in COMMENT_ACTIONS],
         "decision": decision,
         "decision_form": decision_form,
+        "regional_share": selectors.regional_share(dossier),
         "no_session": decision_form is not None and not sessions.exists(),
         "envelope": envelope,
         "can_notify": permissions.can_notify(user, dossier),
