@@ -38,9 +38,9 @@ def _require(permission: Permission) -> None:
         raise InstructionError(permission.reason)
 
 
-def _transition(dossier: Dossier, action: str, by, comment: str = "") -> None:
+def _transition(dossier: Dossier, action: str, by, comment: str = "", at: dt.datetime | None = None) -> None:
     try:
-        dossier_services.transition(dossier, action, by, comment)
+        dossier_services.transition(dossier, action, by, comment, at=at)
     except workflow.TransitionRefused as exc:
         raise InstructionError(str(exc)) from exc
 
@@ -211,6 +211,7 @@ def decide(
     amount,
     recommendation: str = "",
     override_reason: str = "",
+    at: dt.datetime | None = None,
 ) -> CommitteeDecision:
     """Record (or amend, before notification) the committee's decision on a dossier.
 
@@ -245,7 +246,7 @@ def decide(
     previous = locked.decisions.order_by("-decided_at", "-id").first()
     if previous is not None and previous.session_id != session.pk:
         raise InstructionError("Ce dossier a déjà été décidé par un autre comité.")
-    at = now()
+    at = at or now()
     fields = {
         "group": group.value,
         "amount_granted_eur": amount,
@@ -257,6 +258,7 @@ def decide(
     }
     if previous is None:
         decision = CommitteeDecision.objects.create(session=session, dossier=locked, decided_by=by, **fields)
+        CommitteeDecision.objects.filter(pk=decision.pk).update(decided_at=at)
         old = {"group": None, "amount_granted_eur": None, "recommendation": "", "override": False}
     else:
         decision = previous
@@ -282,7 +284,7 @@ def decide(
             comment=check.message,
         )
     if locked.status == Status.IN_COMMITTEE:
-        _transition(locked, workflow.Action.DECIDE, by, f"{group.label} — {selection.format_eur(amount)}")
+        _transition(locked, workflow.Action.DECIDE, by, f"{group.label} — {selection.format_eur(amount)}", at)
     dossier.refresh_from_db()
     return decision
 
@@ -338,10 +340,9 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
             if t.reference not in references:
                 references.append(t.reference)
         payment_reference = " ; ".join(references)
-    tz = dossier.region.timezone
     from zoneinfo import ZoneInfo
 
-    today = date or now().astimezone(ZoneInfo(tz)).date()
+    today = date or now().astimezone(ZoneInfo(dossier.region.timezone)).date()
     establishments = tuple(
         letters.LetterEstablishment(
             finess_et=e.establishment.finess_et,
@@ -383,8 +384,12 @@ def preview_letter(dossier: Dossier, *, by) -> bytes:
     return letters.render_letter_pdf(letter_data(dossier, decision, by=by))
 
 
-def notify(dossier: Dossier, *, by) -> NotificationLetter:
-    """Generate the decision letter, store it and notify the porteur (decided → notified)."""
+def notify(dossier: Dossier, *, by, at: dt.datetime | None = None) -> NotificationLetter:
+    """Generate the decision letter, store it and notify the porteur (decided → notified).
+
+    ``at`` (default: the platform's clock) dates the letter and the notification.
+    """
+    at = at or now()
     _require(permissions.can_notify(by, dossier))
     try:
         workflow.check(dossier.status, workflow.Action.NOTIFY, by.role)
@@ -393,7 +398,10 @@ def notify(dossier: Dossier, *, by) -> NotificationLetter:
     decision = selectors.current_decision(dossier)
     if decision is None:
         raise InstructionError("Le dossier n'a pas encore de décision du comité.")
-    pdf = letters.render_letter_pdf(letter_data(dossier, decision, by=by))
+    from zoneinfo import ZoneInfo
+
+    local_date = at.astimezone(ZoneInfo(dossier.region.timezone)).date()
+    pdf = letters.render_letter_pdf(letter_data(dossier, decision, by=by, date=local_date))
     digest = hashlib.sha256(pdf).hexdigest()
     stored = []
     try:
@@ -402,9 +410,11 @@ def notify(dossier: Dossier, *, by) -> NotificationLetter:
             letter.file.save(f"decision-{dossier.reference}.pdf", ContentFile(pdf), save=False)
             stored.append(letter.file.name)
             letter.save()
-            _transition(dossier, workflow.Action.NOTIFY, by, f"Courrier de décision {digest[:12]}")
-            letter.sent_at = now()
+            _transition(dossier, workflow.Action.NOTIFY, by, f"Courrier de décision {digest[:12]}", at)
+            letter.sent_at = at
             letter.save(update_fields=["sent_at"])
+            NotificationLetter.objects.filter(pk=letter.pk).update(generated_at=at)
+            letter.generated_at = at
     except Exception:
         for name in stored:
             NotificationLetter.file.field.storage.delete(name)
