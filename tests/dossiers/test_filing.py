@@ -8,19 +8,23 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 pytest.importorskip("esmsnum.domain.campaigns", reason="le moteur de campagnes n'est pas encore fusionné")
-pytest.importorskip("esmsnum.domain.engine", reason="le moteur d'évaluation n'est pas encore fusionné")
 
 from esmsnum.domain.workflow import Action
 from esmsnum.dossiers import services
 from esmsnum.dossiers.models import Document, Status, TransitionLog
 from esmsnum.dossiers.services import DossierError, TransitionRefused
 
-from .factories import CAMPAIGN, dossier_for, make_world
+from .factories import CAMPAIGN, EstablishmentFactory, category, dossier_for, make_world
 from .test_uploads import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 OPEN = "2024-05-20T10:00:00+04:00"
 AFTER_REGIONAL_DEADLINE = "2024-09-16T00:00:01+04:00"
+
+
+@pytest.fixture
+def engine():
+    return pytest.importorskip("esmsnum.domain.engine", reason="le moteur d'évaluation n'est pas encore fusionné")
 
 
 @pytest.fixture
@@ -60,7 +64,6 @@ def test_create_dossier_for_an_open_campaign(world, settings):
     assert dossier.status == Status.DRAFT
     assert dossier.region_id == "04"
     assert dossier.members.get().organisation == world.porteur_org
-    assert dossier.evaluation is not None
     settings.ESMSNUM_CLOCK = AFTER_REGIONAL_DEADLINE
     with pytest.raises(DossierError, match="n'est pas ouverte"):
         services.create_dossier(by=world.users.porteur, campaign_id=CAMPAIGN, title="Trop tard")
@@ -70,13 +73,11 @@ def test_create_dossier_for_an_open_campaign(world, settings):
 
 def test_file_a_complete_dossier(world):
     dossier = complete(dossier_for(world), world.users.porteur)
-    assert dossier.verdict in {"eligible", "needs_review", "ineligible"}
     assert services.filing_problems(dossier) == []
     services.file_dossier(dossier, by=world.users.porteur)
     assert dossier.status == Status.FILED
     assert dossier.filed_at == datetime.datetime.fromisoformat(OPEN)
-    assert dossier.evaluation["verdict"] == dossier.verdict
-    assert dossier.total_amount_eur is None or dossier.total_amount_eur >= Decimal(0)
+    assert dossier.window == "regional_1"
     assert TransitionLog.objects.get(dossier=dossier).to_status == Status.FILED
     with pytest.raises(DossierError, match="plus modifiable"):
         services.update_dossier(dossier, by=world.users.porteur, changes={"title": "Autre"})
@@ -146,3 +147,33 @@ def test_request_info_reopens_for_editing(world):
     )
     services.transition(dossier, Action.SUBMIT_COMPLEMENTS, world.users.porteur, "Voici les précisions.")
     assert dossier.status == Status.UNDER_INSTRUCTION
+
+
+def test_evaluation_snapshot_is_stored_on_every_save_and_at_filing(world, engine):
+    dossier = services.create_dossier(by=world.users.porteur, campaign_id=CAMPAIGN, title="Projet DUI")
+    assert dossier.evaluation is not None
+    dossier = complete(dossier_for(world), world.users.porteur)
+    assert dossier.verdict in {"eligible", "needs_review", "ineligible"}
+    assert dossier.evaluation["findings"]
+    services.file_dossier(dossier, by=world.users.porteur)
+    assert dossier.evaluation["verdict"] == dossier.verdict
+    assert dossier.total_amount_eur is None or dossier.total_amount_eur >= Decimal(0)
+
+
+def test_conditional_pieces_become_mandatory_when_their_condition_applies(world):
+    dossier = dossier_for(world)
+    codes = {p.code for p in services.missing_mandatory_documents(dossier)}
+    assert "hardware_plan" not in codes
+    services.update_dossier(dossier, by=world.users.porteur, changes={"request_equipment": True})
+    codes = {p.code for p in services.missing_mandatory_documents(dossier)}
+    assert "hardware_plan" in codes
+    saad = EstablishmentFactory(organisation=world.porteur_org, category=category("460"))
+    services.add_establishment(dossier, by=world.users.porteur, establishment=saad)
+    assert "saad_hours" in {p.code for p in services.missing_mandatory_documents(dossier)}
+
+
+def test_open_campaigns_depend_on_the_region_and_the_clock(world, settings):
+    assert [c.id for c in services.open_campaigns("04")] == [CAMPAIGN]
+    assert services.open_campaigns("32") == []  # the 2024 call is La Réunion's
+    settings.ESMSNUM_CLOCK = AFTER_REGIONAL_DEADLINE
+    assert services.open_campaigns("04") == []

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("esmsnum.api.urls")),
+    path("dossiers/", include("esmsnum.dossiers.urls")),
     path("", include("esmsnum.instruction.urls")),
     path("", include("esmsnum.web.urls")),
 ]

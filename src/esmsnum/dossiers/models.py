@@ -14,6 +14,8 @@ from django.db.models import Q
 
 from esmsnum.domain import workflow
 
+from . import clock
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -49,15 +51,20 @@ class Hosting(models.TextChoices):
 
 class SegurCorridor(models.TextChoices):
     MEDICO_SOCIAL = "medico-social", "Couloir médico-social (DUI)"
-    HOSPITAL = "hospital", "Couloir hospitalier (DPI du GHT)"
-    IN_PROGRESS = "in_progress", "Référencement en cours"
+    HOSPITAL = "hopital", "Couloir hospitalier (DPI du GHT)"
 
 
 class ServiceSocle(models.TextChoices):
     MSSANTE = "mssante", "Messagerie sécurisée de santé (MSSanté)"
     DMP = "dmp", "Dossier médical partagé (DMP / Mon espace santé)"
-    E_PRESCRIPTION = "e_prescription", "e-prescription"
-    E_PARCOURS = "e_parcours", "Plateforme e-parcours"
+    E_PRESCRIPTION = "eprescription", "e-prescription"
+    E_PARCOURS = "eparcours", "Plateforme e-parcours"
+
+
+class PriorOperation(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition d'un DUI"
+    UPGRADE = "upgrade", "Mise en conformité du DUI"
+    OTHER = "other", "Autre opération"
 
 
 class Verdict(models.TextChoices):
@@ -69,6 +76,10 @@ class Verdict(models.TextChoices):
 class Guichet(models.TextChoices):
     REGIONAL = "regional", "Régional"
     NATIONAL = "national", "National"
+
+
+# Timestamps shown to users follow the platform clock (``clock.now``: real time, or the simulated instant of a
+# demonstration) so that filing dates, logs and messages tell one consistent story.
 
 
 class Dossier(models.Model):
@@ -91,6 +102,7 @@ class Dossier(models.Model):
     solution_segur_corridor = models.CharField(
         "couloir de référencement Ségur", max_length=16, choices=SegurCorridor.choices, blank=True
     )
+    solution_segur_referencing_in_progress = models.BooleanField("référencement Ségur en cours", default=False)
     solution_in_national_market = models.BooleanField("disponible au marché national (RESAH)", default=False)
     solution_market_derogation = models.BooleanField("dérogation au marché national demandée", default=False)
     services_socles = models.JSONField("services socles", default=list, blank=True)
@@ -99,6 +111,9 @@ class Dossier(models.Model):
     request_amoa_pilot = models.BooleanField("AMOA pilotage de projet demandée", default=False)
     amoa_quote_eur = models.DecimalField("devis AMOA (€)", max_digits=12, decimal_places=2, null=True, blank=True)
     joins_funded_grappe = models.BooleanField("rejoint une grappe déjà financée", default=False)
+    other_european_funding = models.BooleanField(
+        "autre financement européen (FEDER, FSE) pour le même objet", default=False
+    )
     description = models.TextField("présentation du projet", blank=True)
 
     filed_at = models.DateTimeField("déposé le", null=True, blank=True)
@@ -116,7 +131,7 @@ class Dossier(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=clock.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
@@ -147,6 +162,18 @@ class Dossier(models.Model):
     @property
     def is_editable_state(self) -> bool:
         return self.status in workflow.EDITABLE_STATES
+
+    def services_socles_labels(self) -> list[str]:
+        labels = dict(ServiceSocle.choices)
+        return [labels.get(code, code) for code in self.services_socles or []]
+
+    def specific_requests_labels(self) -> list[str]:
+        requests = [
+            (self.request_equipment, "matériel"),
+            (self.request_amoa_market, "AMOA procédure de marché"),
+            (self.request_amoa_pilot, "AMOA pilotage de projet"),
+        ]
+        return [label for requested, label in requests if requested]
 
     def status_badge(self) -> str:
         """DSFR badge type for the status."""
@@ -270,7 +297,7 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    uploaded_at = models.DateTimeField("déposé le", default=clock.now)
 
     class Meta:
         verbose_name = "pièce justificative"
@@ -297,7 +324,7 @@ class TransitionLog(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
     )
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("le", default=clock.now)
     comment = models.TextField("commentaire", blank=True)
 
     class Meta:
@@ -328,7 +355,7 @@ class AuditEntry(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
     )
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("le", default=clock.now)
     comment = models.TextField("motif", blank=True)
 
     class Meta:
@@ -354,7 +381,7 @@ class Message(models.Model):
     kind = models.CharField("nature", max_length=16, choices=MessageKind.choices, default=MessageKind.NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField("message")
-    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    created_at = models.DateTimeField("envoyé le", default=clock.now)
 
     class Meta:
         verbose_name = "message"

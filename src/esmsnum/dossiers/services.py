@@ -6,7 +6,7 @@ message for the user) when refused. Views only call these functions.
 
 import dataclasses
 import importlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -69,7 +69,7 @@ def all_campaigns() -> list:
 def open_campaigns(region_code: str, at: datetime | None = None) -> list:
     """Campaigns open for filing in ``region_code`` at ``at`` (default: the platform's clock)."""
     at = at or clock.now()
-    return [c for c in all_campaigns() if c.is_open(region_code, at)]
+    return [c for c in all_campaigns() if campaign_open_in(c, region_code, at)]
 
 
 def campaign_title(campaign_id: str) -> str:
@@ -92,19 +92,18 @@ def deadline(dossier: Dossier) -> datetime | None:
     return campaign.deadline(dossier.region_id, is_multi_region(dossier))
 
 
-def window_code(campaign, region_code: str, at: datetime) -> str:
-    """Code of the selection window of ``campaign`` containing ``at`` (empty when the campaign has none)."""
-    for window in getattr(campaign, "windows", ()) or ():
-        regions = getattr(window, "regions", None)
-        if regions and region_code not in regions:
-            continue
-        start, end = getattr(window, "start", None), getattr(window, "end", None)
-        if start is not None and at < start:
-            continue
-        if end is not None and at > end:
-            continue
-        return str(getattr(window, "code", ""))
-    return ""
+def window_code(campaign, region_code: str, at: datetime, multi_region: bool = False) -> str:
+    """Code of the selection window of ``campaign`` containing ``at`` (empty when none)."""
+    window = campaign.window_at(region_code, at, multi_region)
+    return window.code if window is not None else ""
+
+
+def campaign_open_in(campaign, region_code: str, at: datetime, multi_region: bool = False) -> bool:
+    """Open for filing: the region is one the call addresses (all when it names none) and a window is open."""
+    regions = getattr(campaign, "call_regions", None) or []
+    if regions and region_code not in regions:
+        return False
+    return campaign.is_open(region_code, at, multi_region)
 
 
 def _json_number(value: Decimal | None) -> int | float | None:
@@ -126,7 +125,7 @@ def dossier_to_contract(dossier: Dossier, *, submitted_at: datetime | None = Non
             "name": m.organisation.name,
             "essms_managed": m.essms_managed
             if m.essms_managed is not None
-            else m.organisation.establishments.filter(is_open=True).count(),
+            else max(1, m.organisation.establishments.filter(is_open=True).count()),
             "national_entity": m.national_entity,
             "national_entity_consent": m.national_entity_consent,
             "is_ght": m.is_ght,
@@ -174,6 +173,7 @@ def dossier_to_contract(dossier: Dossier, *, submitted_at: datetime | None = Non
             "name": dossier.solution_name,
             "segur_referenced": dossier.solution_segur_referenced,
             "segur_corridor": dossier.solution_segur_corridor or None,
+            "segur_referencing_in_progress": dossier.solution_segur_referencing_in_progress,
             "in_national_market": dossier.solution_in_national_market,
             "market_derogation": dossier.solution_market_derogation,
         },
@@ -188,6 +188,7 @@ def dossier_to_contract(dossier: Dossier, *, submitted_at: datetime | None = Non
         },
         "amoa_quote_eur": _json_number(dossier.amoa_quote_eur),
         "joins_funded_grappe": dossier.joins_funded_grappe,
+        "other_european_funding": dossier.other_european_funding,
     }
     if submitted_at is not None:
         document["submitted_at"] = submitted_at.isoformat()
@@ -205,23 +206,60 @@ def _result_to_dict(result: Any) -> dict[str, Any]:
     return dict(result)
 
 
-def evaluate_contract(document: dict[str, Any]) -> dict[str, Any]:
-    """Run the engine on a contract document; an incomplete or invalid document gives ``{"error": ...}``."""
+FIELD_LABELS = {
+    "project_type": "type de projet",
+    "solution": "logiciel retenu",
+    "solution.name": "nom du logiciel DUI retenu",
+    "solution.segur_corridor": "couloir de référencement Ségur",
+    "establishments": "ESSMS du projet",
+    "organisations": "organismes de la grappe",
+    "services_socles": "services socles",
+    "amoa_quote_eur": "devis AMOA",
+    "situation": "situation",
+    "hosting": "hébergement",
+    "current_solution": "logiciel actuel",
+    "hardware_quote_eur": "devis matériel",
+    "saad_hours": "heures du SAAD",
+    "prior_funding": "financements antérieurs",
+    "essms_managed": "nombre d'ESSMS gérés",
+}
+
+
+def _humanize(path: str, message: str, document: dict[str, Any]) -> str:
+    """'establishments[2].situation : champ obligatoire manquant' → a sentence naming the ESSMS."""
+    import re
+
+    match = re.match(r"^(establishments|organisations)\[(\d+)\]\.?(\w*)", path)
+    if match:
+        kind, index, field = match.group(1), int(match.group(2)), match.group(3)
+        items = document.get(kind) or []
+        item = items[index] if index < len(items) else {}
+        who = item.get("name") or item.get("finess_et") or item.get("finess_ej") or f"n° {index + 1}"
+        label = FIELD_LABELS.get(field, field) if field else ""
+        subject = f"{'ESSMS' if kind == 'establishments' else 'organisme'} « {who} »"
+        return f"{label.capitalize()} de l'{subject} : {message}." if label else f"{subject.capitalize()} : {message}."
+    label = FIELD_LABELS.get(path, path)
+    return f"{label[:1].upper()}{label[1:]} : {message}."
+
+
+def evaluate_contract(document: dict[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
+    """Run the engine on a contract document; an incomplete or invalid document gives ``{"error", "errors"}``."""
     engine = _domain("engine")
     try:
         parsed = engine.parse_dossier(document)
-        result = engine.evaluate(parsed)
-    except (ValueError, TypeError, KeyError, LookupError) as exc:
-        return {"error": str(exc)}
+        result = engine.evaluate(parsed, now=now or clock.now())
+    except engine.DossierInputError as exc:
+        errors = [_humanize(path, message, document) for path, message in getattr(exc, "errors", [])]
+        return {"error": " ".join(errors) or str(exc), "errors": errors or [str(exc)]}
     return _result_to_dict(result)
 
 
 def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, by=None) -> dict[str, Any]:
     """Evaluate the dossier with the engine and store the snapshot (verdict, guichet, count, total).
 
-    A filed dossier is evaluated as at its filing time; a draft as if filed now (the platform's clock).
+    A filed dossier is evaluated as at its filing time; a draft as a simulation at the platform's clock.
     """
-    submitted_at = submitted_at or dossier.filed_at or clock.now()
+    submitted_at = submitted_at or dossier.filed_at
     evaluation = evaluate_contract(dossier_to_contract(dossier, submitted_at=submitted_at))
     old_total = dossier.total_amount_eur
     dossier.evaluation = evaluation
@@ -250,6 +288,15 @@ def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, 
             comment="Recalcul du financement par le moteur",
         )
     return evaluation
+
+
+def ensure_fresh_evaluation(dossier: Dossier, max_age: timedelta = timedelta(minutes=10)) -> None:
+    """A draft's live evaluation is a simulation at "now": redo it when it is older than ``max_age`` (the window
+    may have closed since). Filed dossiers keep the evaluation as at their filing time."""
+    if dossier.status != Status.DRAFT:
+        return
+    if dossier.evaluated_at is None or abs(clock.now() - dossier.evaluated_at) > max_age:
+        refresh_evaluation(dossier)
 
 
 def refresh_evaluation(dossier: Dossier, by=None) -> dict[str, Any] | None:
@@ -320,7 +367,7 @@ def create_dossier(*, by, campaign_id: str, title: str) -> Dossier:
     if region is None:
         raise DossierError("La région de votre organisme est inconnue du référentiel : contactez votre ARS.")
     campaign = get_campaign(campaign_id)
-    if not campaign.is_open(region.code, clock.now()):
+    if not campaign_open_in(campaign, region.code, clock.now()):
         raise DossierError(f"La campagne « {campaign.title} » n'est pas ouverte aux dépôts en {region.name}.")
     title = (title or "").strip()
     if not title:
@@ -449,15 +496,60 @@ def remove_establishment(entry: DossierEstablishment, *, by) -> None:
 
 
 def required_documents(dossier: Dossier) -> list:
+    """The campaign's pieces (domain objects: code, label, mandatory, condition, when, reference)."""
     try:
         return list(get_campaign(dossier.campaign).required_documents)
     except (DossierError, ImportError):
         return []
 
 
-def missing_mandatory_documents(dossier: Dossier) -> list:
+def _condition_applies(dossier: Dossier, when: str) -> bool:
+    entries = list(dossier.establishments.select_related("establishment__category"))
+    publics = {e.establishment.public for e in entries}
+    if when == "saad":
+        return any(e.establishment.category.is_saad for e in entries)
+    if when == "national_entity":
+        return dossier.members.filter(national_entity=True).exists()
+    if when == "hardware":
+        return dossier.request_equipment
+    if when == "ahi_pjm_only":
+        return bool(publics) and publics <= {"AHI", "PJM"}
+    if when == "ght_hospital_corridor":
+        return dossier.solution_segur_corridor == "hopital" or (bool(publics) and publics <= {"AHI", "PJM"})
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class PieceRequirement:
+    code: str
+    label: str
+    mandatory: bool  # for this dossier: always, or because its condition applies
+    condition: str
+    applies: bool
+    reference: str
+
+
+def piece_requirements(dossier: Dossier) -> list[PieceRequirement]:
+    requirements = []
+    for piece in required_documents(dossier):
+        when = getattr(piece, "when", None)
+        applies = bool(piece.mandatory) or (bool(when) and _condition_applies(dossier, when))
+        requirements.append(
+            PieceRequirement(
+                code=piece.code,
+                label=piece.label,
+                mandatory=applies,
+                condition=getattr(piece, "condition", None) or "",
+                applies=applies,
+                reference=getattr(piece, "reference", "") or "",
+            )
+        )
+    return requirements
+
+
+def missing_mandatory_documents(dossier: Dossier) -> list[PieceRequirement]:
     present = set(dossier.documents.values_list("piece_code", flat=True))
-    return [d for d in required_documents(dossier) if d.mandatory and d.code not in present]
+    return [piece for piece in piece_requirements(dossier) if piece.mandatory and piece.code not in present]
 
 
 @transaction.atomic
@@ -524,7 +616,7 @@ def filing_problems(dossier: Dossier, at: datetime | None = None) -> list[str]:
     except (DossierError, ImportError) as exc:
         return [str(exc) or "Les campagnes ne sont pas disponibles."]
     multi = is_multi_region(dossier)
-    if not campaign.is_open(dossier.region_id, at, multi_region=multi):
+    if not campaign_open_in(campaign, dossier.region_id, at, multi):
         limit = campaign.deadline(dossier.region_id, multi)
         if limit is not None and at > limit:
             kind = "des projets multirégionaux " if multi else ""
@@ -555,28 +647,33 @@ def _guard_file(dossier: Dossier, by, at: datetime) -> None:
         raise TransitionRefused("Le dossier ne peut pas être déposé. " + " ".join(problems))
 
 
-def _after_file(dossier: Dossier, by, at: datetime, comment: str) -> None:
+def _stamp_filing(dossier: Dossier, by, at: datetime) -> list[str]:
+    """Set the filing time and the selection window (saved with the new status)."""
     dossier.filed_at = at
     try:
         campaign = get_campaign(dossier.campaign)
-        dossier.window = window_code(campaign, dossier.region_id, at)
+        dossier.window = window_code(campaign, dossier.region_id, at, is_multi_region(dossier))
     except (DossierError, ImportError):
         dossier.window = ""
-    dossier.save(update_fields=["filed_at", "window"])
+    return ["filed_at", "window"]
+
+
+def _after_file(dossier: Dossier, by, at: datetime, comment: str) -> None:
     refresh_evaluation(dossier, by=by)
 
 
 def _after_request_info(dossier: Dossier, by, at: datetime, comment: str) -> None:
-    Message.objects.create(dossier=dossier, kind=MessageKind.REQUEST, author=by, body=comment.strip())
+    Message.objects.create(dossier=dossier, kind=MessageKind.REQUEST, author=by, body=comment.strip(), created_at=at)
 
 
 def _after_submit_complements(dossier: Dossier, by, at: datetime, comment: str) -> None:
     if comment.strip():
-        Message.objects.create(dossier=dossier, kind=MessageKind.REPLY, author=by, body=comment.strip())
+        Message.objects.create(dossier=dossier, kind=MessageKind.REPLY, author=by, body=comment.strip(), created_at=at)
     refresh_evaluation(dossier, by=by)
 
 
 _GUARDS = {workflow.Action.FILE: _guard_file}
+_STAMPS = {workflow.Action.FILE: _stamp_filing}
 _EFFECTS = {
     workflow.Action.FILE: _after_file,
     workflow.Action.REQUEST_INFO: _after_request_info,
@@ -605,9 +702,11 @@ def transition(dossier: Dossier, action: str, by, comment: str = "", *, at: date
         if guard:
             guard(locked, by, at)
         locked.status = step.target
-        locked.save(update_fields=["status", "updated_at"])
+        stamp = _STAMPS.get(action)
+        extra_fields = stamp(locked, by, at) if stamp else []
+        locked.save(update_fields=["status", "updated_at", *extra_fields])
         log = TransitionLog.objects.create(
-            dossier=locked, action=action, from_status=step.source, to_status=step.target, by=by, comment=comment
+            dossier=locked, action=action, from_status=step.source, to_status=step.target, by=by, comment=comment, at=at
         )
         effect = _EFFECTS.get(action)
         if effect:
