@@ -375,3 +375,14 @@ def test_weights_page(client, world):
     )
     assert selectors.weights_for("04", "generalisation-2024")[code] == Decimal("2.5")
     assert selectors.weights_for("32", "generalisation-2024")[code] == Decimal("9")
+
+
+def test_times_are_shown_in_the_region_time_zone(client, world):
+    import datetime as dt
+
+    dossier = make_dossier(world)
+    dossier.filed_at = dt.datetime(2024, 5, 15, 12, 30, tzinfo=dt.UTC)  # 16:30 in La Réunion
+    dossier.save()
+    _login(client, world.users.instructor)
+    page = client.get(reverse("instruction:dossier", args=[dossier.pk])).content.decode()
+    assert "15/05/2024 à 16:30 (heure de La Réunion)" in page

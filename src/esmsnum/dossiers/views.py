@@ -204,11 +204,30 @@ def dossier_create(request):
 @dossier_view()
 @require_GET
 def dossier_detail(request, dossier: Dossier):
+    from esmsnum.domain.selection import DecisionGroup
+    from esmsnum.instruction import permissions as instruction_permissions
+    from esmsnum.instruction import selectors as instruction_selectors
+
     user = request.user
-    actions = services.available_actions(dossier, user)
+    # Deciding and notifying need the committee's decision and the letter: they are done on the instruction page.
+    actions = [
+        a
+        for a in services.available_actions(dossier, user)
+        if a.action not in (workflow.Action.DECIDE, workflow.Action.NOTIFY)
+    ]
+    letters = [
+        letter
+        for letter in instruction_selectors.letters_of(dossier)
+        if instruction_permissions.can_download_letter(user, letter)
+    ]
+    decision = instruction_selectors.current_decision(dossier) if dossier.status == Status.NOTIFIED else None
     context = _context(
         request,
         dossier,
+        can_instruct_page=bool(instruction_permissions.can_view_instruction(user, dossier)),
+        letters=letters,
+        notified_decision=decision,
+        notified_decision_label=DecisionGroup(decision.group).label if decision else "",
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
         pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),

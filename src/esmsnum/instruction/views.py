@@ -175,6 +175,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
         "button_actions": [t for t in actions if t.action in BUTTON_ACTIONS],
         "comment_actions": [t for t in actions if t.action in COMMENT_ACTIONS],
         "decision": decision,
+        "decision_label": selection.DecisionGroup(decision.group).label if decision else "",
         "decision_form": decision_form,
         "regional_share": selectors.regional_share(dossier),
         "no_session": decision_form is not None and not sessions.exists(),

@@ -68,7 +68,8 @@ def local(value, tz_name):
     """A datetime in the time zone of the dossier's region."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(tz_name or "Europe/Paris"))
+    # naive on purpose: Django's |date would otherwise convert it back to the server's time zone
+    return value.astimezone(ZoneInfo(tz_name or "Europe/Paris")).replace(tzinfo=None)
 
 
 @register.filter
