@@ -386,3 +386,26 @@ def test_times_are_shown_in_the_region_time_zone(client, world):
     _login(client, world.users.instructor)
     page = client.get(reverse("instruction:dossier", args=[dossier.pk])).content.decode()
     assert "15/05/2024 à 16:30 (heure de La Réunion)" in page
+
+
+def test_pieces_link_to_the_permission_checked_download(client, world):
+    from django.core.files.base import ContentFile
+
+    from esmsnum.dossiers.models import Document
+
+    dossier = make_dossier(world)
+    document = Document(
+        dossier=dossier,
+        piece_code="presentation",
+        original_name="Note de présentation.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="c" * 64,
+        uploaded_by=world.users.porteur,
+    )
+    document.file.save("pdf", ContentFile(b"%PDF-1.4\n%"), save=False)
+    document.save()
+    _login(client, world.users.instructor)
+    page = client.get(reverse("instruction:dossier", args=[dossier.pk])).content.decode()
+    assert reverse("dossiers:document", args=[dossier.pk, document.pk]) in page
+    assert "Note de présentation.pdf" in page
