@@ -299,8 +299,7 @@ def test_instruction_view_role_matrix(client, world, settings, tmp_path, view, s
     for role in ROLES:
         client.logout()
         response = _client(client, world, role).get(url)
-        body = b"" if response.streaming else response.content
-        response.close()
+        body = b"".join(response.streaming_content) if response.streaming else response.content
         got[role] = response.status_code
         if response.status_code in (403, 404):
             assert dossier.title.encode() not in body, (view, role)
