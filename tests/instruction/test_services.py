@@ -321,3 +321,31 @@ def test_multi_region_dossier_commits_the_regional_share(world, session):
     with pytest.raises(services.InstructionError, match="dépasse le financement calculé"):
         services.decide(dossier, by=world.users.instructor, session=session, group="A", amount=D("42000"))
     services.decide(dossier, by=world.users.instructor, session=session, group="A", amount=D("21000"))
+
+
+def test_references_are_cited_once():
+    assert services._references(["002.txt §4.5.1", "002.txt §4.5.1 ; §4.5.2"]) == "002.txt §4.5.1 ; 002.txt §4.5.2"
+
+
+def test_one_envelope_per_campaign_and_region(world, session):
+    with pytest.raises(services.InstructionError, match="enveloppe régionale de cette campagne"):
+        services.create_session(
+            by=world.users.instructor,
+            region=world.reunion,
+            campaign_id=CAMPAIGN,
+            window_code="regional_2",
+            date=datetime.date(2024, 9, 20),
+            envelope=D("5"),
+        )
+    later = services.create_session(
+        by=world.users.instructor,
+        region=world.reunion,
+        campaign_id=CAMPAIGN,
+        window_code="regional_2",
+        date=datetime.date(2024, 9, 20),
+        envelope=session.envelope_eur,
+    )
+    services.update_envelope(later, by=world.users.instructor, envelope=D("150000"), reason="Rallonge CNSA")
+    session.refresh_from_db()
+    assert session.envelope_eur == later.envelope_eur == D("150000")
+    assert AuditEntry.objects.filter(field="envelope_eur", comment="Rallonge CNSA").count() == 2

@@ -283,14 +283,13 @@ def load() -> list:
         for action, username, when, comment in spec["steps"]:
             actor = porteur_user if username.startswith("porteur") else users[username]
             if action == "decide":  # scores, the committee's decision (audited, within the envelope), transition
-                instruction.score(dossier, actor, spec["marks"])
                 instruction.decide(dossier, spec, actor, _at(when))
             elif action == "notify":  # the PDF letter, then the transition
                 instruction.notify(dossier, actor, _at(when))
             else:
                 services.transition(dossier, action, actor, comment, at=_at(when))
         if spec.get("marks") and dossier.status in ("under_instruction", "more_info_requested", "in_committee"):
-            instruction.score(dossier, users["instructeur"], spec["marks"])
+            instruction.score(dossier, users["instructeur"], spec["marks"], _at(spec["steps"][-1][2]))
         if spec["steps"]:  # created a few days before filing
             Dossier.objects.filter(pk=dossier.pk).update(created_at=_at(spec["steps"][0][2]) - timedelta(days=12))
         created.append(dossier)

@@ -4,7 +4,8 @@ Called by ``demo.dossiers.load`` while it replays each demo dossier's steps: the
 go through the instruction services (decision with its audit history, envelope check, generated PDF letter).
 """
 
-from datetime import date, datetime
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 CAMPAIGN = "generalisation-2024"
@@ -20,22 +21,36 @@ JUSTIFICATIONS = {
 }
 
 
+@contextmanager
+def _clock(at: datetime | None):
+    """Date what is recorded (audit history, letter) at ``at``, the demo step's instant."""
+    if at is None:
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(ESMSNUM_CLOCK=at.isoformat()):
+        yield
+
+
 def set_weights(instructor) -> None:
     from esmsnum.instruction import services
 
-    services.set_weights(by=instructor, region=instructor.region, campaign_id=CAMPAIGN, weights=WEIGHTS)
+    with _clock(datetime.fromisoformat("2024-03-01T09:00:00+04:00")):
+        services.set_weights(by=instructor, region=instructor.region, campaign_id=CAMPAIGN, weights=WEIGHTS)
 
 
-def score(dossier, instructor, marks: tuple[int, ...]) -> None:
+def score(dossier, instructor, marks: tuple[int, ...], at: datetime | None = None) -> None:
     """Mark the dossier on the campaign's criteria, in their order."""
     from esmsnum.instruction import selectors, services
 
     codes = [c.code for c in selectors.criteria_for(dossier.campaign)]
-    services.save_scores(
-        dossier,
-        by=instructor,
-        marks={code: (mark, JUSTIFICATIONS.get(code, "")) for code, mark in zip(codes, marks, strict=False)},
-    )
+    with _clock(at):
+        services.save_scores(
+            dossier,
+            by=instructor,
+            marks={code: (mark, JUSTIFICATIONS.get(code, "")) for code, mark in zip(codes, marks, strict=False)},
+        )
 
 
 def committee(instructor):
@@ -44,14 +59,15 @@ def committee(instructor):
 
     session = CommitteeSession.objects.filter(region=instructor.region, campaign=CAMPAIGN, window_code=WINDOW).first()
     if session is None:
-        session = services.create_session(
-            by=instructor,
-            region=instructor.region,
-            campaign_id=CAMPAIGN,
-            window_code=WINDOW,
-            date=COMMITTEE_DATE,
-            envelope=ENVELOPE,
-        )
+        with _clock(datetime.fromisoformat("2024-06-03T09:00:00+04:00")):
+            session = services.create_session(
+                by=instructor,
+                region=instructor.region,
+                campaign_id=CAMPAIGN,
+                window_code=WINDOW,
+                date=COMMITTEE_DATE,
+                envelope=ENVELOPE,
+            )
     return session
 
 
@@ -59,18 +75,21 @@ def decide(dossier, spec: dict, instructor, at: datetime) -> None:
     from esmsnum.instruction import selectors, services
 
     group = spec.get("decision", "A")
-    services.decide(
-        dossier,
-        by=instructor,
-        session=committee(instructor),
-        group=group,
-        amount=selectors.regional_share(dossier) if group == "A" else Decimal(0),
-        recommendation=spec.get("recommendation", ""),
-        at=at,
-    )
+    score(dossier, instructor, spec["marks"], at - timedelta(days=7))
+    with _clock(at):
+        services.decide(
+            dossier,
+            by=instructor,
+            session=committee(instructor),
+            group=group,
+            amount=selectors.regional_share(dossier) if group == "A" else Decimal(0),
+            recommendation=spec.get("recommendation", ""),
+            at=at,
+        )
 
 
 def notify(dossier, instructor, at: datetime) -> None:
     from esmsnum.instruction import services
 
-    services.notify(dossier, by=instructor, at=at)
+    with _clock(at):
+        services.notify(dossier, by=instructor, at=at)

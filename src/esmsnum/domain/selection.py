@@ -342,6 +342,6 @@ def split_tranches(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]
         return []
     if sum(percents, Decimal(0)) != 100:
         raise ValueError("les pourcentages des tranches doivent totaliser 100 %")
-    amounts = [(total * Decimal(p) / 100).quantize(CENT, rounding=ROUND_HALF_UP) for p in percents[:-1]]
-    amounts.append(total - sum(amounts, Decimal(0)))
-    return amounts
+    from esmsnum.domain.money import split_by_percent  # the engine's split: same rule, never a negative rest
+
+    return split_by_percent(total, list(percents))

@@ -163,6 +163,13 @@ def create_session(
         raise InstructionError("L'enveloppe régionale doit être un montant positif.")
     if CommitteeSession.objects.filter(region=region, campaign=campaign_id, window_code=window_code).exists():
         raise InstructionError("Un comité existe déjà pour cette fenêtre de sélection.")
+    sibling = CommitteeSession.objects.filter(region=region, campaign=campaign_id).first()
+    if sibling is not None and sibling.envelope_eur != envelope:
+        # One envelope per campaign and region: every committee of the campaign commits on it.
+        raise InstructionError(
+            f"L'enveloppe régionale de cette campagne est de {selection.format_eur(sibling.envelope_eur)} "
+            "(comités existants) : reprenez ce montant, ou modifiez l'enveloppe depuis un comité existant."
+        )
     session = CommitteeSession.objects.create(
         region=region,
         campaign=campaign_id,
@@ -183,12 +190,15 @@ def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason:
         raise InstructionError("Motivez la modification de l'enveloppe.")
     if envelope is None or envelope < 0:
         raise InstructionError("L'enveloppe régionale doit être un montant positif.")
-    old = session.envelope_eur
-    if old == envelope:
-        return
-    session.envelope_eur = envelope
-    session.save(update_fields=["envelope_eur"])
-    dossier_services.record_audit(session, "envelope_eur", old, envelope, by=by, comment=reason)
+    # One envelope per campaign and region: the change applies to every committee of the campaign.
+    for sibling in CommitteeSession.objects.filter(region_id=session.region_id, campaign=session.campaign):
+        old = sibling.envelope_eur
+        if old == envelope:
+            continue
+        sibling.envelope_eur = envelope
+        sibling.save(update_fields=["envelope_eur"])
+        dossier_services.record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
+    session.refresh_from_db()
 
 
 def _parse_amount(value) -> Decimal:
@@ -313,6 +323,23 @@ ARS_SEATS = {
 }
 
 
+def _references(references) -> str:
+    """``a.txt §1 ; §2`` and ``a.txt §1`` → ``a.txt §1 ; a.txt §2`` (each cited once, with its file)."""
+    parts: list[str] = []
+    for reference in references:
+        source = ""
+        for part in (p.strip() for p in str(reference).split(";")):
+            if not part:
+                continue
+            if part.startswith("§") and source:
+                part = f"{source} {part}"
+            else:
+                source = part.split(" ", 1)[0]
+            if part not in parts:
+                parts.append(part)
+    return " ; ".join(parts)
+
+
 def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date: dt.date | None = None):
     """The content of the decision letter, from the dossier, its decision and its campaign."""
     campaign = selectors.campaign_or_none(dossier.campaign)
@@ -335,11 +362,7 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
             letters.LetterTranche(label=t.label, condition=t.condition, percent=t.percent, amount=amount)
             for t, amount in zip(campaign_tranches, amounts, strict=True)
         )
-        references = []
-        for t in campaign_tranches:
-            if t.reference not in references:
-                references.append(t.reference)
-        payment_reference = " ; ".join(references)
+        payment_reference = _references(t.reference for t in campaign_tranches)
     from zoneinfo import ZoneInfo
 
     today = date or now().astimezone(ZoneInfo(dossier.region.timezone)).date()

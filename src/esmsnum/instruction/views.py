@@ -425,8 +425,10 @@ def committee_list(request):
         else:
             initial = {}
             if campaigns:
-                envelope = campaigns[0].envelope(user.region_id)
-                initial = {"campaign": campaigns[0].id, "envelope": envelope}
+                campaign = campaigns[0]
+                existing = sessions.filter(region_id=user.region_id, campaign=campaign.id).first()
+                envelope = existing.envelope_eur if existing else campaign.envelope(user.region_id)
+                initial = {"campaign": campaign.id, "envelope": envelope}
             form = forms.SessionForm(campaigns=campaigns, initial=initial)
     elif request.method == "POST":
         raise PermissionDenied("Seul un instructeur de l'ARS peut créer un comité de sélection.")

@@ -116,3 +116,16 @@ def decimal_fr(value):
 @register.filter
 def public_label(code):
     return PUBLIC_LABELS.get(code or "", code or "non renseigné")
+
+
+@register.filter
+def audit_value(value, field):
+    """An audited value for reading: amounts in euros, empty as a dash."""
+    if value is None or value == "":
+        return "—"
+    if str(field).endswith("_eur") or field == "envelope_override":
+        try:
+            return format_eur(Decimal(str(value)))
+        except ArithmeticError:
+            return value
+    return value
