@@ -358,8 +358,13 @@ def weights(request):
     if campaign is None:
         raise Http404("Campagne inconnue.")
     if user.role == Role.ADMIN:
-        region_code = request.GET.get("region") or request.POST.get("region") or "04"
-        region = get_object_or_404(Region, code=region_code)
+        region_code = request.GET.get("region") or request.POST.get("region")
+        if region_code:
+            region = get_object_or_404(Region, code=region_code)
+        else:
+            region = Region.objects.filter(dossiers__isnull=False).order_by("code").first() or Region.objects.first()
+            if region is None:
+                raise Http404("Aucune région.")
     else:
         region = user.region
     _require(permissions.can_manage_weights(user, region.code))
