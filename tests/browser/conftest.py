@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-
 CHROMIUM = os.environ.get("ESMSNUM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -84,14 +84,10 @@ def dossier_view(edit: bool = False):
 def _campaign_socles(dossier: Dossier):
     try:
         campaign = services.get_campaign(dossier.campaign)
-    except (services.DossierError, ImportError):
+    except services.DossierError:
         return None
     labels = dict(ServiceSocle.choices)
-    choices = []
-    for socle in getattr(campaign, "services_socles", ()) or ():
-        code = getattr(socle, "code", socle)
-        choices.append((code, labels.get(code) or getattr(socle, "label", code)))
-    return choices or None
+    return [(code, labels.get(code, code)) for code in campaign.services_socles] or None
 
 
 def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dict:
@@ -150,7 +146,7 @@ def dossier_list(request):
             campaigns[dossier.campaign] = services.campaign_title(dossier.campaign)
         rows.append((dossier, campaigns[dossier.campaign], permissions.is_porteur_of(request.user, dossier)))
     user_region = request.user.region or (
-        services._organisation_region(request.user.organisation) if request.user.organisation_id else None
+        services.organisation_region(request.user.organisation) if request.user.organisation_id else None
     )
     with timezone.override(ZoneInfo(user_region.timezone) if user_region else None):
         return render(
@@ -169,11 +165,8 @@ def dossier_list(request):
 def dossier_create(request):
     _require(permissions.can_create_dossier(request.user))
     organisation = request.user.organisation
-    region = services._organisation_region(organisation)
-    try:
-        campaigns = services.open_campaigns(region.code) if region else []
-    except ImportError:
-        campaigns = []
+    region = services.organisation_region(organisation)
+    campaigns = services.open_campaigns(region.code) if region else []
     form = DossierCreateForm(request.POST or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
