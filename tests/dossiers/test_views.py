@@ -157,7 +157,6 @@ def test_uploads_through_the_page(client, world):
     document = dossier.documents.get()
     download = client.get(reverse("dossiers:document", args=[dossier.pk, document.pk]))
     assert b"".join(download.streaming_content) == PDF_BYTES
-    download.close()
     client.post(reverse("dossiers:delete_document", args=[dossier.pk, document.pk]))
     assert not dossier.documents.exists()
 
