@@ -81,13 +81,15 @@ def dossier_view(edit: bool = False):
     return decorator
 
 
-def _campaign_socles(dossier: Dossier):
+def _project_form(dossier: Dossier, data=None) -> ProjectForm:
+    """The project form, its choices narrowed to what the campaign allows."""
     try:
         campaign = services.get_campaign(dossier.campaign)
     except services.DossierError:
-        return None
+        return ProjectForm(data, instance=dossier)
     labels = dict(ServiceSocle.choices)
-    return [(code, labels.get(code, code)) for code in campaign.services_socles] or None
+    socles = [(code, labels.get(code, code)) for code in campaign.services_socles] or None
+    return ProjectForm(data, instance=dossier, socles=socles, project_types=campaign.project.allowed)
 
 
 def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dict:
@@ -275,7 +277,7 @@ def message_post(request, dossier: Dossier):
 @dossier_view(edit=True)
 @require_http_methods(["GET", "POST"])
 def dossier_project(request, dossier: Dossier):
-    form = ProjectForm(request.POST or None, instance=dossier, socles=_campaign_socles(dossier))
+    form = _project_form(dossier, request.POST or None)
     saved = False
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -288,7 +290,7 @@ def dossier_project(request, dossier: Dossier):
         if not request.htmx:
             messages.success(request, "Projet enregistré.")
             return redirect("dossiers:projet", dossier.pk)
-        form = ProjectForm(instance=dossier, socles=_campaign_socles(dossier))
+        form = _project_form(dossier)
     context = _context(request, dossier, "projet", form=form, saved=saved)
     if request.htmx:
         response = render(request, "dossiers/_project_form.html", context)
