@@ -87,7 +87,9 @@ def test_view_role_matrix(client, world, view, status, expected):
     for role in ROLES:
         client.logout()
         response = _client(client, world, role).get(url)
-        if response.streaming:  # read it to the end: the test client then closes the file (and only the file)
+        if response.streaming:
+            # Reading the content closes the served file through the test client's wrapper, which keeps the
+            # request_finished signal from closing the test's database connection (as response.close() would).
             b"".join(response.streaming_content)
         got[role] = response.status_code
         if role == "anonymous" and response.status_code == 302:
@@ -195,7 +197,7 @@ def test_documents_are_served_by_the_view_only(client, world, settings):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "private" in response["Cache-Control"]
-    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert b"".join(response.streaming_content) == PDF_BYTES  # also closes the file
     # The stored file name is random and lives outside any URL the site serves.
     assert document.file.name.startswith(f"dossiers/{dossier.pk}/")
     assert "secrète" not in document.file.name

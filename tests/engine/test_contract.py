@@ -53,7 +53,7 @@ def errors_of(data) -> dict[str, str]:
         (lambda d: d.update(solution="X"), "solution", "objet JSON"),
         (lambda d: d.update(services_socles=["fax"]), "services_socles[0]", "valeurs possibles"),
         (lambda d: d.update(hardware_quote=12), "hardware_quote", "champ inconnu"),
-        (lambda d: d["establishments"][0].update(category="50"), "establishments[0].category", "format"),
+        (lambda d: d["establishments"][0].update(category="50"), "establishments[0].category", "3 chiffres attendus"),
         (lambda d: d.update(porteur_finess_ej="970400149"), "porteur_finess_ej", "ne figure pas"),
     ],
 )

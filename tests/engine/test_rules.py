@@ -135,7 +135,12 @@ def test_tier_basis_is_written_in_words():
 
 @pytest.mark.parametrize(
     ("submitted_at", "status"),
-    [("2024-09-15T23:59:00+04:00", "pass"), ("2024-09-16T00:00:00+04:00", "fail")],
+    [
+        ("2024-09-15T23:59:00+04:00", "pass"),
+        ("2024-09-16T00:00:00+04:00", "fail"),
+        ("2024-09-15T19:59:00Z", "pass"),
+        ("2024-09-15T20:00:00Z", "fail"),
+    ],
 )
 def test_2024_regional_deadline_in_reunion_time(submitted_at, status):
     result = run(dossier(n=10, submitted_at=submitted_at))
@@ -157,6 +162,15 @@ def test_2024_multiregional_deadline(submitted_at, status):
     data = _two_regions(10, 5)
     data["submitted_at"] = submitted_at
     assert statuses(run(data), "window") == [status]
+
+
+def test_before_the_opening_and_the_advice_to_file_before_30_august():
+    early = run(dossier(n=10, submitted_at="2024-01-14T23:59:00+04:00"))
+    assert statuses(early, "window") == ["fail"]
+    assert "avant l'ouverture" in next(f.message for f in early.findings if f.code == "window")
+    late = run(dossier(n=10, submitted_at="2024-09-01T10:00:00+04:00"))
+    assert statuses(late, "window") == ["pass"]
+    assert "avant le 30/08/2024" in next(f.message for f in late.findings if f.code == "window")
 
 
 def test_simulation_uses_now():

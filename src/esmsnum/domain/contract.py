@@ -81,7 +81,16 @@ def _check_region(value: str) -> str:
     return value
 
 
+def _check_category(value: str) -> str:
+    if len(value) != 3 or not value.isdigit():
+        raise PydanticCustomError(
+            "category", "code de catégorie FINESS « {code} » invalide : 3 chiffres attendus (ex. 500)", {"code": value}
+        )
+    return value
+
+
 Finess = Annotated[str, AfterValidator(_check_finess)]
+CategoryCode = Annotated[str, AfterValidator(_check_category)]
 RegionCode = Annotated[str, AfterValidator(_check_region)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Hours = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -137,7 +146,7 @@ class Establishment(_Input):
     finess_ej: Finess
     name: Text = ""
     region: RegionCode
-    category: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    category: CategoryCode
     public: Public | None = None
     medicalised: bool | None = None
     assurance_maladie_funded: bool | None = None
@@ -282,7 +291,7 @@ def _message(error: dict) -> str:
         return template
 
 
-_CUSTOM_TYPES = {"finess", "region", "saad_hours", "unknown_campaign"}
+_CUSTOM_TYPES = {"finess", "region", "category", "saad_hours", "unknown_campaign"}
 
 
 def errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:

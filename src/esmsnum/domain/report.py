@@ -13,8 +13,8 @@ from esmsnum.domain.money import fmt_eur, fmt_percent
 
 WIDTH = 100
 VERDICT_LABELS = {
-    "eligible": "ÉLIGIBLE — le dossier remplit les conditions des textes",
-    "needs_review": "À EXAMINER PAR L'ARS — aucune condition n'est manquée, des points relèvent de son appréciation",
+    "eligible": "ÉLIGIBLE — toutes les conditions contrôlées sont remplies",
+    "needs_review": "À EXAMINER PAR L'ARS — aucun motif de refus, des points relèvent de son appréciation",
     "ineligible": "NON ÉLIGIBLE — au moins une condition des textes n'est pas remplie",
 }
 STATUS_LABELS = {"pass": "[conforme]", "warn": "[à examiner]", "fail": "[non conforme]"}
@@ -86,13 +86,15 @@ def render_text(result: EvaluationResult, dossier: DossierInput | None = None) -
     out += _wrap(VERDICT_LABELS[result.verdict], "  ", "  ")
     regions = len(result.by_region)
     out.append(f"  Guichet : {GUICHET_LABELS[result.guichet]}")
+    ogs = "organisme gestionnaire" if result.og_count == 1 else "organismes gestionnaires"
     out.append(
         f"  Périmètre : {result.essms_count} ESSMS (FINESS géographiques uniques), "
-        f"{result.og_count} organisme(s) gestionnaire(s), {regions} région(s)"
+        f"{result.og_count} {ogs}, {regions} région{'s' if regions > 1 else ''}"
     )
     counts = {status: sum(1 for f in result.findings if f.status == status) for status in ("pass", "warn", "fail")}
     out.append(
-        f"  Contrôles : {counts['pass']} conforme(s), {counts['warn']} à examiner, {counts['fail']} non conforme(s)"
+        f"  Contrôles : {counts['pass']} conforme{'s' if counts['pass'] > 1 else ''}, {counts['warn']} à examiner, "
+        f"{counts['fail']} non conforme{'s' if counts['fail'] > 1 else ''}"
     )
 
     out += _title("Contrôles effectués (avec la référence du texte)")
