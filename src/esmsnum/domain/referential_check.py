@@ -30,7 +30,7 @@ PUBLIC_LABELS = {
     "PDS": "personnes en difficulté spécifique",
     "PE": "protection de l'enfance",
     "AHI": "accueil, hébergement, insertion",
-    "PJM": "protection judiciaire des mineurs",
+    "PJM": "protection juridique des majeurs",
     "DOM": "aide et soins à domicile",
     "OTHER": "autre public",
 }
