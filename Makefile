@@ -19,9 +19,13 @@ $(STAMP): requirements.lock pyproject.toml
 migrate: install
 	$(DJANGO) migrate --noinput
 
+# The demo dossiers belong to the 2024 La Réunion call (closed since 15/09/2024): the demo sets the platform's
+# clock inside its second filing window so that porteurs can still create and file. `make run DEMO_CLOCK=` = real time.
+DEMO_CLOCK ?= 2024-08-20T10:00:00+04:00
+
 run: migrate
-	$(BIN)/esmsnum demo load --if-empty
-	$(DJANGO) runserver 127.0.0.1:8000
+	ESMSNUM_CLOCK=$(DEMO_CLOCK) $(BIN)/esmsnum demo load --if-empty
+	ESMSNUM_CLOCK=$(DEMO_CLOCK) $(DJANGO) runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -38,3 +38,22 @@ def test_demo_has_one_account_per_role():
     assert porteur.check_password("demo-esms-numerique")
     assert porteur.organisation is not None
     assert User.objects.get(username="instructeur").region_id == "04"
+
+
+@pytest.mark.parametrize(
+    ("username", "affiliation"),
+    [
+        ("porteur", "Association Ti Kaz Gramoun"),
+        ("instructeur", "ARS La Réunion"),
+        ("grades", "GRADeS La Réunion"),
+        ("national", "Équipe nationale du programme"),
+        ("admin", "Administrateur"),
+    ],
+)
+def test_header_shows_who_the_user_acts_for(username, affiliation):
+    from esmsnum.accounts.models import User
+
+    CliRunner().invoke(main, ["demo", "load"])
+    user = User.objects.get(username=username)
+    assert user.affiliation == affiliation
+    assert str(user) != username  # a person's name, not the login

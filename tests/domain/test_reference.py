@@ -73,7 +73,8 @@ def test_overseas_department_from_number():
         ("460", "DOM", "cd", False),  # SAAD / SAA
         ("214", "AHI", "state", False),  # CHRS
         ("177", "PE", "cd", False),  # MECS
-        ("241", "PJM", "state", False),  # FAE (PJJ)
+        ("241", "PE", "state", False),  # FAE (PJJ, child protection)
+        ("340", "PJM", "state", False),  # MJPM: protection juridique des majeurs (002 §4.2 C)
         ("197", "PDS", "am", True),  # CSAPA
         ("180", "PDS", "am", True),  # LHSS
         ("165", "PDS", "am", True),  # ACT

@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-pytest.importorskip("esmsnum.domain.campaigns", reason="le moteur de campagnes n'est pas encore fusionné")
-
 from esmsnum.domain.workflow import Action
 from esmsnum.dossiers import services
 from esmsnum.dossiers.models import Document, Status, TransitionLog
@@ -20,11 +18,6 @@ from .test_uploads import PDF_BYTES
 pytestmark = pytest.mark.django_db
 OPEN = "2024-05-20T10:00:00+04:00"
 AFTER_REGIONAL_DEADLINE = "2024-09-16T00:00:01+04:00"
-
-
-@pytest.fixture
-def engine():
-    return pytest.importorskip("esmsnum.domain.engine", reason="le moteur d'évaluation n'est pas encore fusionné")
 
 
 @pytest.fixture
@@ -149,7 +142,7 @@ def test_request_info_reopens_for_editing(world):
     assert dossier.status == Status.UNDER_INSTRUCTION
 
 
-def test_evaluation_snapshot_is_stored_on_every_save_and_at_filing(world, engine):
+def test_evaluation_snapshot_is_stored_on_every_save_and_at_filing(world):
     dossier = services.create_dossier(by=world.users.porteur, campaign_id=CAMPAIGN, title="Projet DUI")
     assert dossier.evaluation is not None
     dossier = complete(dossier_for(world), world.users.porteur)

@@ -18,6 +18,7 @@ from esmsnum.dossiers.models import (
     TransitionLog,
 )
 from esmsnum.dossiers.services import DossierError, TransitionRefused
+from esmsnum.instruction.models import CommitteeDecision, CommitteeSession, NotificationLetter
 
 from .factories import EstablishmentFactory, add_establishment, category, dossier_for, make_world
 
@@ -29,6 +30,19 @@ def world():
     return make_world()
 
 
+def _decision(world, dossier):
+    import datetime
+
+    session = CommitteeSession.objects.create(
+        region=world.reunion,
+        campaign=dossier.campaign,
+        window_code="regional_1",
+        date=datetime.date(2024, 6, 20),
+        envelope_eur=Decimal("1000000"),
+    )
+    return CommitteeDecision.objects.create(session=session, dossier=dossier, group="B")
+
+
 def test_instruction_path_is_logged(world):
     dossier = dossier_for(world, status=Status.FILED)
     instructor, porteur = world.users.instructor, world.users.porteur
@@ -37,7 +51,14 @@ def test_instruction_path_is_logged(world):
     assert dossier.status == Status.MORE_INFO_REQUESTED
     services.transition(dossier, Action.SUBMIT_COMPLEMENTS, porteur, "Devis joint.")
     services.transition(dossier, Action.SEND_TO_COMMITTEE, instructor)
+    # deciding needs the committee's decision, notifying needs the letter (esmsnum.instruction.services)
+    with pytest.raises(TransitionRefused, match="décision du comité"):
+        services.transition(dossier, Action.DECIDE, world.users.admin)
+    decision = _decision(world, dossier)
     services.transition(dossier, Action.DECIDE, world.users.admin)
+    with pytest.raises(TransitionRefused, match="courrier de décision"):
+        services.transition(dossier, Action.NOTIFY, instructor)
+    NotificationLetter.objects.create(dossier=dossier, decision=decision, file="courriers/x.pdf", sha256="0" * 64)
     services.transition(dossier, Action.NOTIFY, instructor)
     assert dossier.status == Status.NOTIFIED
     log = list(TransitionLog.objects.filter(dossier=dossier).values_list("from_status", "to_status", "by__username"))

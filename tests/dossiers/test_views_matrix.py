@@ -232,3 +232,78 @@ def test_forbidden_page_gives_the_french_reason(client, world):
     response = client.get(reverse("dossiers:projet", args=[dossier.pk]))
     assert response.status_code == 403
     assert "plus modifiable" in response.content.decode()
+
+
+# --- instruction app (esmsnum.instruction) ---------------------------------------------------------------------
+# The instruction pages belong to the ARS (instructors of the dossier's region, admins) and to the national office
+# (read-only). GRADeS and porteurs never see scores, committees or internal pages; the porteur (and the grappe's
+# other OG) downloads the decision letter once notified. Writes are covered in tests/instruction/test_views.py.
+
+#                              porteur member other instr instr_o grades national admin anon
+INSTRUCTION_PAGE = _row(403, 403, 403, 200, 200, 403, 200, 200, 302)  # list, exports, committees: no object
+INSTRUCTION_DOSSIER = _row(403, 403, 404, 200, 404, 403, 200, 200, 302)  # a dossier of La Réunion
+INSTRUCTION_WEIGHTS = _row(403, 403, 403, 200, 200, 403, 403, 200, 302)  # the instructor's own region
+INSTRUCTION_COMMITTEE = _row(404, 404, 404, 200, 404, 404, 200, 200, 302)  # La Réunion's committee
+LETTER_NOTIFIED = _row(200, 200, 404, 200, 404, 403, 200, 200, 302)
+LETTER_BEFORE_NOTIFICATION = _row(403, 403, 404, 200, 404, 403, 200, 200, 302)
+
+
+def _instruction_objects(world, status):
+    import datetime
+
+    from esmsnum.instruction.models import CommitteeDecision, CommitteeSession, NotificationLetter
+
+    dossier, _document = _dossier(world, status)
+    session = CommitteeSession.objects.create(
+        region=world.reunion,
+        campaign=dossier.campaign,
+        window_code="regional_1",
+        date=datetime.date(2024, 6, 20),
+        envelope_eur=Decimal("1000000"),
+    )
+    decision = CommitteeDecision.objects.create(
+        session=session, dossier=dossier, group="A", amount_granted_eur=Decimal("123456.78")
+    )
+    letter = NotificationLetter(dossier=dossier, decision=decision, sha256="b" * 64)
+    letter.file.save("decision.pdf", ContentFile(PDF_BYTES), save=False)
+    letter.save()
+    return dossier, session, letter
+
+
+INSTRUCTION_MATRIX = [
+    ("instruction:list", Status.UNDER_INSTRUCTION, INSTRUCTION_PAGE),
+    ("instruction:export_csv", Status.UNDER_INSTRUCTION, INSTRUCTION_PAGE),
+    ("instruction:export_xlsx", Status.UNDER_INSTRUCTION, INSTRUCTION_PAGE),
+    ("instruction:committees", Status.UNDER_INSTRUCTION, INSTRUCTION_PAGE),
+    ("instruction:weights", Status.UNDER_INSTRUCTION, INSTRUCTION_WEIGHTS),
+    ("instruction:dossier", Status.UNDER_INSTRUCTION, INSTRUCTION_DOSSIER),
+    ("instruction:dossier", Status.NOTIFIED, INSTRUCTION_DOSSIER),
+    ("instruction:letter_preview", Status.DECIDED, INSTRUCTION_DOSSIER),
+    ("instruction:committee", Status.DECIDED, INSTRUCTION_COMMITTEE),
+    ("instruction:letter", Status.DECIDED, LETTER_BEFORE_NOTIFICATION),
+    ("instruction:letter", Status.NOTIFIED, LETTER_NOTIFIED),
+]
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "expected"), INSTRUCTION_MATRIX, ids=[f"{v}-{s}" for v, s, _ in INSTRUCTION_MATRIX]
+)
+def test_instruction_view_role_matrix(client, world, settings, tmp_path, view, status, expected):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dossier, session, letter = _instruction_objects(world, status)
+    args = {"instruction:committee": [session.pk], "instruction:letter": [letter.pk]}.get(view)
+    if args is None and view in ("instruction:dossier", "instruction:letter_preview"):
+        args = [dossier.pk]
+    url = reverse(view, args=args)
+    got = {}
+    for role in ROLES:
+        client.logout()
+        response = _client(client, world, role).get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        got[role] = response.status_code
+        if response.status_code in (403, 404):
+            assert dossier.title.encode() not in body, (view, role)
+            assert "123\u202f456,78".encode() not in body, (view, role)
+        if role == "anonymous":
+            assert response["Location"].startswith(reverse("login"))
+    assert got == expected

@@ -54,3 +54,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def affiliation(self) -> str:
+        """Who the user acts for, as shown in the header (French)."""
+        if self.role == Role.PORTEUR and self.organisation_id:
+            return self.organisation.name or f"OG {self.organisation.finess_ej}"
+        if self.role == Role.INSTRUCTOR and self.region_id:
+            return f"ARS {self.region.name}"
+        if self.role == Role.GRADES and self.region_id:
+            return f"GRADeS {self.region.name}"
+        if self.role == Role.NATIONAL:
+            return "Équipe nationale du programme"
+        return self.get_role_display()

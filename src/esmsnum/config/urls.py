@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", include("esmsnum.api.urls")),
     path("dossiers/", include("esmsnum.dossiers.urls")),
     path("usage/", include("esmsnum.usage.urls")),
+    path("", include("esmsnum.instruction.urls")),
     path("", include("esmsnum.web.urls")),
 ]

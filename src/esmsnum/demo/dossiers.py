@@ -7,6 +7,7 @@ dates inside the campaign's first window. Idempotent: a dossier is looked up by 
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from . import instruction
 from .referential import ORGANISATIONS, establishment_finess, organisation_finess
 
 CAMPAIGN = "generalisation-2024"
@@ -66,6 +67,7 @@ DOSSIERS = [
         "essms": [("hauts", index, "acquisition") for index in (1, 2, 3)]
         + [("ouest", index, "acquisition") for index in (1, 2)],
         "saad_hours": (Decimal("12000"), Decimal("9000")),
+        "marks": (3, 4, 2),
         "steps": [
             ("file", "porteur", "2024-05-02T10:00:00+04:00", ""),
             ("start_instruction", "instructeur", "2024-05-06T09:00:00+04:00", ""),
@@ -84,6 +86,7 @@ DOSSIERS = [
         "title": "Grappe Est : DUI commun Vanille Solidarité et Cilaos Entraide",
         "project_type": "acquisition",
         "essms": [(org, index, "acquisition") for org in ("vanille", "est") for index in (1, 2)],
+        "marks": (4, 3, 4),
         "steps": [
             ("file", "porteur", "2024-05-20T15:00:00+04:00", ""),
             ("start_instruction", "instructeur", "2024-05-22T09:00:00+04:00", ""),
@@ -96,6 +99,7 @@ DOSSIERS = [
         "title": "DUI des EHPAD et services du Sud",
         "project_type": "acquisition",
         "essms": [("sud", index, "acquisition") for index in range(9, 17)],
+        "marks": (5, 3, 4),
         "steps": [
             ("file", "porteur.sud", "2024-03-28T10:00:00+04:00", ""),
             ("start_instruction", "instructeur", "2024-04-02T09:00:00+04:00", ""),
@@ -110,6 +114,7 @@ DOSSIERS = [
         "title": "DUI commun des établissements Les Camélias",
         "project_type": "acquisition",
         "essms": [("camelias", index, "acquisition") for index in range(1, 9)],
+        "marks": (5, 4, 5),
         "steps": [
             ("file", "porteur", "2024-03-15T10:00:00+04:00", ""),
             ("start_instruction", "instructeur", "2024-03-20T09:00:00+04:00", ""),
@@ -231,33 +236,6 @@ def _complete(dossier, spec, porteur_user, establishments) -> None:
                 services.upload_document(dossier, by=porteur_user, piece_code=piece.code, uploaded_file=upload)
 
 
-def _decide(dossier, spec, instructor) -> None:
-    from esmsnum.instruction.models import CommitteeDecision, CommitteeSession
-
-    session, _ = CommitteeSession.objects.get_or_create(
-        region=dossier.region,
-        campaign=dossier.campaign,
-        window_code="regional_1",
-        defaults={
-            "date": _at("2024-06-20T09:00:00+04:00").date(),
-            "envelope_eur": Decimal("1500000.00"),
-            "created_by": instructor,
-        },
-    )
-    CommitteeDecision.objects.get_or_create(
-        session=session,
-        dossier=dossier,
-        defaults={
-            "group": spec["decision"],
-            "amount_granted_eur": (dossier.total_amount_eur or Decimal("0"))
-            if spec["decision"] == "A"
-            else Decimal("0"),
-            "recommendation": spec.get("recommendation", ""),
-            "decided_by": instructor,
-        },
-    )
-
-
 def _porteur_user(organisation, key: str):
     """The organisation's demo account, or a stand-in account (no password) to act for it."""
     from esmsnum.accounts.models import User
@@ -281,6 +259,7 @@ def load() -> list:
     users = {
         user.username: user for user in User.objects.filter(username__in=["porteur", "porteur.sud", "instructeur"])
     }
+    instruction.set_weights(users["instructeur"])
     created = []
     for spec in DOSSIERS:
         porteur = Organisation.objects.get(finess_ej=organisation_finess(_ORG_INDEX[spec["porteur"]]))
@@ -303,9 +282,14 @@ def load() -> list:
         _complete(dossier, spec, porteur_user, establishments)
         for action, username, when, comment in spec["steps"]:
             actor = porteur_user if username.startswith("porteur") else users[username]
-            services.transition(dossier, action, actor, comment, at=_at(when))
-        if spec.get("decision"):
-            _decide(dossier, spec, users["instructeur"])
+            if action == "decide":  # scores, the committee's decision (audited, within the envelope), transition
+                instruction.decide(dossier, spec, actor, _at(when))
+            elif action == "notify":  # the PDF letter, then the transition
+                instruction.notify(dossier, actor, _at(when))
+            else:
+                services.transition(dossier, action, actor, comment, at=_at(when))
+        if spec.get("marks") and dossier.status in ("under_instruction", "more_info_requested", "in_committee"):
+            instruction.score(dossier, users["instructeur"], spec["marks"], _at(spec["steps"][-1][2]))
         if spec["steps"]:  # created a few days before filing
             Dossier.objects.filter(pk=dossier.pk).update(created_at=_at(spec["steps"][0][2]) - timedelta(days=12))
         created.append(dossier)

@@ -99,6 +99,18 @@ ORGANISATIONS = [
     ),
 ]
 
+# Demo people (first name, last name) shown in the interface; the description says who they stand for.
+PEOPLE = {
+    "porteur": ("Marie", "Payet"),
+    "porteur.lagon": ("Jean-Luc", "Hoarau"),
+    "porteur.sud": ("Nadia", "Grondin"),
+    "instructeur": ("Sophie", "Técher"),
+    "instructeur.hdf": ("Thomas", "Lefebvre"),
+    "grades": ("Karim", "Boyer"),
+    "national": ("Claire", "Martin"),
+    "admin": ("Admin", "Plateforme"),
+}
+
 ACCOUNTS = [
     DemoAccount("porteur", "porteur", "Porteur de projet — Association Ti Kaz Gramoun"),
     DemoAccount("porteur.lagon", "porteur", "Membre de grappe — Association Lagon Bleu Handicap"),
@@ -170,9 +182,7 @@ def load() -> list[DemoAccount]:
         if user is None:
             user = User(username=account.username)
             user.set_password(DEMO_PASSWORD)
-        first, _, last = account.description.partition(" — ")
-        user.first_name = first[:150]
-        user.last_name = last[:150]
+        user.first_name, user.last_name = PEOPLE[account.username]
         user.role = account.role
         user.email = f"{account.username}@demo.esms-numerique.invalid"
         user.organisation = organisations[links["organisation"]] if "organisation" in links else None

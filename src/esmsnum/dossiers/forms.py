@@ -66,10 +66,15 @@ class ProjectForm(DsfrModelForm):
             "joins_funded_grappe": "Le projet rejoint une grappe déjà financée par le programme ESMS numérique.",
         }
 
-    def __init__(self, *args, socles=None, **kwargs):
+    def __init__(self, *args, socles=None, project_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         if socles:
             self.fields["services_socles"].choices = socles
+        if project_types:
+            self.fields["project_type"].choices = [
+                ("", "—"),
+                *[(value, label) for value, label in self.fields["project_type"].choices if value in project_types],
+            ]
         self.fields["project_type"].required = False
         self.fields["amoa_quote_eur"].validators.append(MinValueValidator(Decimal(0)))
 

@@ -1,8 +1,4 @@
-"""Reads for the dossier pages: referential search, evaluation display, pieces checklist.
-
-``search_establishments`` / ``search_organisations`` are a simple local version; when
-``esmsnum.referential.selectors`` provides them, they are used instead.
-"""
+"""Reads for the dossier pages: referential search, evaluation display, pieces checklist."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,62 +6,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from esmsnum.domain.finess import is_valid_finess
+from esmsnum.referential import selectors as referential_selectors
 from esmsnum.referential.models import Establishment, Organisation
 
 from .models import Document, Dossier
 
 
-def _local_search_establishments(query: str, region: str | None = None, limit: int = 20) -> list[Establishment]:
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    qs = Establishment.objects.filter(is_open=True).select_related("organisation", "category", "region")
-    if region:
-        qs = qs.filter(region_id=region)
-    compact = query.replace(" ", "").upper()
-    if len(compact) == 9 and is_valid_finess(compact):
-        return list(qs.filter(Q(finess_et=compact) | Q(organisation__finess_ej=compact))[:limit])
-    for term in query.split():
-        qs = qs.filter(
-            Q(name__icontains=term.upper())
-            | Q(long_name__icontains=term)
-            | Q(commune__icontains=term.upper())
-            | Q(finess_et__startswith=term.upper())
-            | Q(organisation__name__icontains=term)
-        )
-    return list(qs.order_by("name")[:limit])
-
-
-def _local_search_organisations(query: str, region: str | None = None, limit: int = 20) -> list[Organisation]:
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    qs = Organisation.objects.all()
-    if region:
-        qs = qs.filter(Q(department__region_id=region) | Q(establishments__region_id=region)).distinct()
-    compact = query.replace(" ", "").upper()
-    if len(compact) == 9 and is_valid_finess(compact):
-        return list(qs.filter(finess_ej=compact)[:limit])
-    for term in query.split():
-        qs = qs.filter(Q(name__icontains=term) | Q(name__icontains=term.upper()) | Q(finess_ej__startswith=term))
-    return list(qs.order_by("name")[:limit])
-
-
 def search_establishments(query: str, region: str | None = None, limit: int = 20) -> list[Establishment]:
-    try:
-        from esmsnum.referential import selectors
-    except ImportError:
-        return _local_search_establishments(query, region, limit)
-    return list(selectors.search_establishments(query, region=region, limit=limit))
+    """Open establishments to add to a grappe (FINESS ET prefix, or words of the name or commune)."""
+    return referential_selectors.search_establishments(query, region=region, limit=limit, open_only=True)
 
 
 def search_organisations(query: str, region: str | None = None, limit: int = 20) -> list[Organisation]:
-    try:
-        from esmsnum.referential import selectors
-    except ImportError:
-        return _local_search_organisations(query, region, limit)
-    return list(selectors.search_organisations(query, region=region, limit=limit))
+    return referential_selectors.search_organisations(query, region=region, limit=limit)
 
 
 FINDING_STYLE = {

@@ -5,7 +5,6 @@ message for the user) when refused. Views only call these functions.
 """
 
 import dataclasses
-import importlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Model
 
-from esmsnum.domain import workflow
+from esmsnum.domain import campaigns, engine, workflow
 from esmsnum.referential.models import Establishment, Financeur, Organisation
 
 from . import clock, permissions
@@ -45,25 +44,16 @@ ESTABLISHMENT_AMOUNT_FIELDS = ("hardware_quote_eur",)
 # --- campaigns and engine (pure domain core) -------------------------------------------------------------------
 
 
-def _domain(module: str):
-    return importlib.import_module(f"esmsnum.domain.{module}")
-
-
-def get_campaign(campaign_id: str):
+def get_campaign(campaign_id: str) -> campaigns.Campaign:
     """The campaign (domain object) or :class:`DossierError` when unknown."""
-    campaigns = _domain("campaigns")
     try:
-        campaign = campaigns.get_campaign(campaign_id)
-    except (KeyError, LookupError, ValueError) as exc:
+        return campaigns.get_campaign(campaign_id)
+    except campaigns.UnknownCampaign as exc:
         raise DossierError(f"Campagne inconnue : « {campaign_id} ».") from exc
-    if campaign is None:
-        raise DossierError(f"Campagne inconnue : « {campaign_id} ».")
-    return campaign
 
 
-def all_campaigns() -> list:
-    loaded = _domain("campaigns").load_campaigns()
-    return list(loaded.values()) if isinstance(loaded, dict) else list(loaded)
+def all_campaigns() -> list[campaigns.Campaign]:
+    return list(campaigns.load_campaigns().values())
 
 
 def open_campaigns(region_code: str, at: datetime | None = None) -> list:
@@ -75,7 +65,7 @@ def open_campaigns(region_code: str, at: datetime | None = None) -> list:
 def campaign_title(campaign_id: str) -> str:
     try:
         return get_campaign(campaign_id).title
-    except (DossierError, ImportError):
+    except DossierError:
         return campaign_id
 
 
@@ -87,21 +77,20 @@ def is_multi_region(dossier: Dossier) -> bool:
 def deadline(dossier: Dossier) -> datetime | None:
     try:
         campaign = get_campaign(dossier.campaign)
-    except (DossierError, ImportError):
+    except DossierError:
         return None
     return campaign.deadline(dossier.region_id, is_multi_region(dossier))
 
 
-def window_code(campaign, region_code: str, at: datetime, multi_region: bool = False) -> str:
+def window_code(campaign: campaigns.Campaign, region_code: str, at: datetime, multi_region: bool = False) -> str:
     """Code of the selection window of ``campaign`` containing ``at`` (empty when none)."""
     window = campaign.window_at(region_code, at, multi_region)
     return window.code if window is not None else ""
 
 
-def campaign_open_in(campaign, region_code: str, at: datetime, multi_region: bool = False) -> bool:
+def campaign_open_in(campaign: campaigns.Campaign, region_code: str, at: datetime, multi_region: bool = False) -> bool:
     """Open for filing: the region is one the call addresses (all when it names none) and a window is open."""
-    regions = getattr(campaign, "call_regions", None) or []
-    if regions and region_code not in regions:
+    if campaign.call_regions and region_code not in campaign.call_regions:
         return False
     return campaign.is_open(region_code, at, multi_region)
 
@@ -195,17 +184,6 @@ def dossier_to_contract(dossier: Dossier, *, submitted_at: datetime | None = Non
     return document
 
 
-def _result_to_dict(result: Any) -> dict[str, Any]:
-    for method in ("to_dict", "as_dict", "to_json_dict"):
-        if hasattr(result, method):
-            return getattr(result, method)()
-    if hasattr(result, "model_dump"):
-        return result.model_dump(mode="json")
-    if dataclasses.is_dataclass(result):
-        return dataclasses.asdict(result)
-    return dict(result)
-
-
 FIELD_LABELS = {
     "project_type": "type de projet",
     "solution": "logiciel retenu",
@@ -244,14 +222,13 @@ def _humanize(path: str, message: str, document: dict[str, Any]) -> str:
 
 def evaluate_contract(document: dict[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
     """Run the engine on a contract document; an incomplete or invalid document gives ``{"error", "errors"}``."""
-    engine = _domain("engine")
     try:
         parsed = engine.parse_dossier(document)
         result = engine.evaluate(parsed, now=now or clock.now())
     except engine.DossierInputError as exc:
-        errors = [_humanize(path, message, document) for path, message in getattr(exc, "errors", [])]
+        errors = [_humanize(path, message, document) for path, message in exc.errors]
         return {"error": " ".join(errors) or str(exc), "errors": errors or [str(exc)]}
-    return _result_to_dict(result)
+    return result.to_json_dict()
 
 
 def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, by=None) -> dict[str, Any]:
@@ -299,12 +276,9 @@ def ensure_fresh_evaluation(dossier: Dossier, max_age: timedelta = timedelta(min
         refresh_evaluation(dossier)
 
 
-def refresh_evaluation(dossier: Dossier, by=None) -> dict[str, Any] | None:
-    """Re-evaluate after a change; tolerate the engine's absence (returns None)."""
-    try:
-        return evaluate_dossier(dossier, by=by)
-    except ImportError:
-        return None
+def refresh_evaluation(dossier: Dossier, by=None) -> dict[str, Any]:
+    """Re-evaluate after a change."""
+    return evaluate_dossier(dossier, by=by)
 
 
 # --- audit ------------------------------------------------------------------------------------------------------
@@ -351,7 +325,7 @@ def _require(permission: permissions.Permission) -> None:
         raise DossierError(permission.reason)
 
 
-def _organisation_region(organisation: Organisation):
+def organisation_region(organisation: Organisation):
     if organisation.department_id:
         return organisation.department.region
     et = organisation.establishments.select_related("region").first()
@@ -363,7 +337,7 @@ def create_dossier(*, by, campaign_id: str, title: str) -> Dossier:
     """A new draft carried by the user's organisation, for a campaign open in its region."""
     _require(permissions.can_create_dossier(by))
     organisation = by.organisation
-    region = _organisation_region(organisation)
+    region = organisation_region(organisation)
     if region is None:
         raise DossierError("La région de votre organisme est inconnue du référentiel : contactez votre ARS.")
     campaign = get_campaign(campaign_id)
@@ -496,10 +470,10 @@ def remove_establishment(entry: DossierEstablishment, *, by) -> None:
 
 
 def required_documents(dossier: Dossier) -> list:
-    """The campaign's pieces (domain objects: code, label, mandatory, condition, when, reference)."""
+    """The campaign's pieces (``RequiredDocument``: code, label, mandatory, condition, when, reference)."""
     try:
         return list(get_campaign(dossier.campaign).required_documents)
-    except (DossierError, ImportError):
+    except DossierError:
         return []
 
 
@@ -532,16 +506,15 @@ class PieceRequirement:
 def piece_requirements(dossier: Dossier) -> list[PieceRequirement]:
     requirements = []
     for piece in required_documents(dossier):
-        when = getattr(piece, "when", None)
-        applies = bool(piece.mandatory) or (bool(when) and _condition_applies(dossier, when))
+        applies = piece.mandatory or (piece.when is not None and _condition_applies(dossier, piece.when))
         requirements.append(
             PieceRequirement(
                 code=piece.code,
                 label=piece.label,
                 mandatory=applies,
-                condition=getattr(piece, "condition", None) or "",
+                condition=piece.condition or "",
                 applies=applies,
-                reference=getattr(piece, "reference", "") or "",
+                reference=piece.reference,
             )
         )
     return requirements
@@ -613,8 +586,8 @@ def filing_problems(dossier: Dossier, at: datetime | None = None) -> list[str]:
     problems = []
     try:
         campaign = get_campaign(dossier.campaign)
-    except (DossierError, ImportError) as exc:
-        return [str(exc) or "Les campagnes ne sont pas disponibles."]
+    except DossierError as exc:
+        return [str(exc)]
     multi = is_multi_region(dossier)
     if not campaign_open_in(campaign, dossier.region_id, at, multi):
         limit = campaign.deadline(dossier.region_id, multi)
@@ -653,7 +626,7 @@ def _stamp_filing(dossier: Dossier, by, at: datetime) -> list[str]:
     try:
         campaign = get_campaign(dossier.campaign)
         dossier.window = window_code(campaign, dossier.region_id, at, is_multi_region(dossier))
-    except (DossierError, ImportError):
+    except DossierError:
         dossier.window = ""
     return ["filed_at", "window"]
 
@@ -672,7 +645,25 @@ def _after_submit_complements(dossier: Dossier, by, at: datetime, comment: str) 
     refresh_evaluation(dossier, by=by)
 
 
-_GUARDS = {workflow.Action.FILE: _guard_file}
+def _guard_decide(dossier: Dossier, by, at: datetime) -> None:
+    # The decision itself (group, amount, recommendation, envelope) is recorded by esmsnum.instruction.services.decide.
+    if not dossier.decisions.exists():
+        raise TransitionRefused(
+            "Enregistrez d'abord la décision du comité (groupe, montant, recommandation) sur la page d'instruction."
+        )
+
+
+def _guard_notify(dossier: Dossier, by, at: datetime) -> None:
+    # The letter is generated by esmsnum.instruction.services.notify, which then applies this transition.
+    if not dossier.letters.exists():
+        raise TransitionRefused("Générez d'abord le courrier de décision depuis la page d'instruction.")
+
+
+_GUARDS = {
+    workflow.Action.FILE: _guard_file,
+    workflow.Action.DECIDE: _guard_decide,
+    workflow.Action.NOTIFY: _guard_notify,
+}
 _STAMPS = {workflow.Action.FILE: _stamp_filing}
 _EFFECTS = {
     workflow.Action.FILE: _after_file,

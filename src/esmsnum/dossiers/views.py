@@ -81,17 +81,15 @@ def dossier_view(edit: bool = False):
     return decorator
 
 
-def _campaign_socles(dossier: Dossier):
+def _project_form(dossier: Dossier, data=None) -> ProjectForm:
+    """The project form, its choices narrowed to what the campaign allows."""
     try:
         campaign = services.get_campaign(dossier.campaign)
-    except (services.DossierError, ImportError):
-        return None
+    except services.DossierError:
+        return ProjectForm(data, instance=dossier)
     labels = dict(ServiceSocle.choices)
-    choices = []
-    for socle in getattr(campaign, "services_socles", ()) or ():
-        code = getattr(socle, "code", socle)
-        choices.append((code, labels.get(code) or getattr(socle, "label", code)))
-    return choices or None
+    socles = [(code, labels.get(code, code)) for code in campaign.services_socles] or None
+    return ProjectForm(data, instance=dossier, socles=socles, project_types=campaign.project.allowed)
 
 
 def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dict:
@@ -150,7 +148,7 @@ def dossier_list(request):
             campaigns[dossier.campaign] = services.campaign_title(dossier.campaign)
         rows.append((dossier, campaigns[dossier.campaign], permissions.is_porteur_of(request.user, dossier)))
     user_region = request.user.region or (
-        services._organisation_region(request.user.organisation) if request.user.organisation_id else None
+        services.organisation_region(request.user.organisation) if request.user.organisation_id else None
     )
     with timezone.override(ZoneInfo(user_region.timezone) if user_region else None):
         return render(
@@ -169,11 +167,8 @@ def dossier_list(request):
 def dossier_create(request):
     _require(permissions.can_create_dossier(request.user))
     organisation = request.user.organisation
-    region = services._organisation_region(organisation)
-    try:
-        campaigns = services.open_campaigns(region.code) if region else []
-    except ImportError:
-        campaigns = []
+    region = services.organisation_region(organisation)
+    campaigns = services.open_campaigns(region.code) if region else []
     form = DossierCreateForm(request.POST or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,11 +199,30 @@ def dossier_create(request):
 @dossier_view()
 @require_GET
 def dossier_detail(request, dossier: Dossier):
+    from esmsnum.domain.selection import DecisionGroup
+    from esmsnum.instruction import permissions as instruction_permissions
+    from esmsnum.instruction import selectors as instruction_selectors
+
     user = request.user
-    actions = services.available_actions(dossier, user)
+    # Deciding and notifying need the committee's decision and the letter: they are done on the instruction page.
+    actions = [
+        a
+        for a in services.available_actions(dossier, user)
+        if a.action not in (workflow.Action.DECIDE, workflow.Action.NOTIFY)
+    ]
+    letters = [
+        letter
+        for letter in instruction_selectors.letters_of(dossier)
+        if instruction_permissions.can_download_letter(user, letter)
+    ]
+    decision = instruction_selectors.current_decision(dossier) if dossier.status == Status.NOTIFIED else None
     context = _context(
         request,
         dossier,
+        can_instruct_page=bool(instruction_permissions.can_view_instruction(user, dossier)),
+        letters=letters,
+        notified_decision=decision,
+        notified_decision_label=DecisionGroup(decision.group).label if decision else "",
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
         pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),
@@ -282,7 +296,7 @@ def message_post(request, dossier: Dossier):
 @dossier_view(edit=True)
 @require_http_methods(["GET", "POST"])
 def dossier_project(request, dossier: Dossier):
-    form = ProjectForm(request.POST or None, instance=dossier, socles=_campaign_socles(dossier))
+    form = _project_form(dossier, request.POST or None)
     saved = False
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -295,7 +309,7 @@ def dossier_project(request, dossier: Dossier):
         if not request.htmx:
             messages.success(request, "Projet enregistré.")
             return redirect("dossiers:projet", dossier.pk)
-        form = ProjectForm(instance=dossier, socles=_campaign_socles(dossier))
+        form = _project_form(dossier)
     context = _context(request, dossier, "projet", form=form, saved=saved)
     if request.htmx:
         response = render(request, "dossiers/_project_form.html", context)

@@ -13,7 +13,7 @@ class Public(models.TextChoices):
     PDS = "PDS", "Personnes en difficulté spécifique"
     PE = "PE", "Protection de l'enfance"
     AHI = "AHI", "Accueil, hébergement, insertion"
-    PJM = "PJM", "Protection judiciaire des mineurs"
+    PJM = "PJM", "Protection juridique des majeurs"
     DOM = "DOM", "Aide et soins à domicile"
     OTHER = "OTHER", "Autre"
 

@@ -34,8 +34,10 @@ Categories (FINESS nomenclature cs1500106 of 2025-05-26, 312 codes, and the CNSA
     - ``public``: the CNSA domain where listed (children or adults with disabilities → ``PH``, elderly → ``PA``;
       the multi-clientèle domain is decided per category: SAAS ex-SPASAD 209, SSIAD 354, SAA ex-SAAD 460 →
       ``DOM``, experimental for disabled persons 370 → ``PH``, lieux de vie 462 → ``OTHER``); else from the
-      aggregates: ``4100``/``4200``/``4300`` → ``PH``, ``4400`` → ``PA``, ``4501``/``4504``/``4505`` → ``PE``,
-      ``4502`` (and réparation pénale 453, SIOE 440) → ``PJM``, ``4601``/``4602``/``4603``/``4607`` → ``AHI``,
+      aggregates: ``4100``/``4200``/``4300`` → ``PH``, ``4400`` → ``PA``, ``4501``/``4502``/``4504``/``4505`` → ``PE``
+      (judicial protection of minors, PJJ, incl. réparation pénale 453 and SIOE 440, is part of child protection),
+      ``4608`` → ``PJM`` (protection juridique des majeurs, as 002 §4.2 C uses the term),
+      ``4601``/``4602``/``4603``/``4607`` → ``AHI``,
       ``4604`` → ``PDS``, everything else (incl. health establishments) → ``OTHER``.
     - ``medicalised``: a medico-social category financed at least partly by the Assurance maladie (``am`` or
       ``am_cd``) — the definition the ESMS numérique calls use ("financés en tout ou partie par l'assurance

@@ -71,8 +71,16 @@ CODE_OVERRIDES = {
     "370": ("PH", None, "établissement expérimental pour personnes handicapées (domaine CNSA multi-clientèles)"),
     "462": ("OTHER", None, "lieux de vie et d'accueil : public multiple (domaine CNSA multi-clientèles)"),
     "640": ("PE", "cd", "aide à domicile aux familles : prestation d'aide sociale à l'enfance (L222-3 CASF)"),
-    "453": ("PJM", "state", "réparation pénale : mesure judiciaire pour mineurs (PJJ)"),
-    "440": ("PJM", "state", "investigation d'orientation éducative : mesure judiciaire pour mineurs (PJJ)"),
+    "453": (
+        "PE",
+        "state",
+        "réparation pénale : mesure judiciaire pour mineurs (PJJ, protection de l'enfance)",
+    ),
+    "440": (
+        "PE",
+        "state",
+        "investigation d'orientation éducative : mesure judiciaire pour mineurs (PJJ)",
+    ),
     "418": ("PE", "state", "enquêtes sociales ordonnées par le juge (Justice)"),
     "609": ("PH", "cd", "maison départementale des personnes handicapées (GIP présidé par le département)"),
     "247": ("PH", "state", "entreprise adaptée : aides au poste financées par l'État"),
@@ -98,7 +106,11 @@ AGGREGATE_RULES = {
     "4403": ("PA", "cd", "services sociaux personnes âgées"),
     "4404": ("PA", "undefined", "expérimental personnes âgées"),
     "4501": ("PE", "cd", "aide sociale à l'enfance (département)"),
-    "4502": ("PJM", "state", "établissements et services du ministère de la Justice pour mineurs"),
+    "4502": (
+        "PE",
+        "state",
+        "établissements et services de la Justice pour mineurs (PJJ), rattachés à la protection de l'enfance",
+    ),
     "4504": ("PE", "cd", "services concourant à la protection de l'enfance"),
     "4505": ("PE", "cd", "expérimental enfance protégée"),
     "4601": ("AHI", "state", "adultes et familles en difficulté (hébergement, insertion : État)"),
@@ -108,7 +120,7 @@ AGGREGATE_RULES = {
     "4605": ("OTHER", "undefined", "multi-clientèles"),
     "4606": ("OTHER", "undefined", "centres de ressources"),
     "4607": ("AHI", "state", "logements en structure collective (résidences sociales, pensions de famille)"),
-    "4608": ("OTHER", "state", "protection juridique des majeurs (État)"),
+    "4608": ("PJM", "state", "protection juridique des majeurs (PJM, 002 §4.2 C) : mandataires judiciaires (État)"),
     "4609": ("PH", "am", "personnes cérébro-lésées"),
 }
 
