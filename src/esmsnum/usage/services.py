@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import File
@@ -55,8 +56,8 @@ def targets_for(dossier: Dossier) -> dict[str, Decimal]:
         return {}
 
 
-def _check_date(measured_at: dt.date) -> None:
-    today = clock.now().date()
+def _check_date(measured_at: dt.date, dossier: Dossier) -> None:
+    today = clock.now().astimezone(ZoneInfo(dossier.region.timezone)).date()
     if measured_at > today:
         raise UsageError(
             f"La date de mesure ({measured_at:%d/%m/%Y}) est dans le futur : la période de recueil doit être écoulée."
@@ -83,7 +84,7 @@ def import_extract(
 ) -> ExtractImport:
     """Compute the indicators of the uploaded extract (zip) and store the dossier's ESSMS figures with the proof."""
     _require(permissions.can_upload_usage(by, dossier))
-    _check_date(measured_at)
+    _check_date(measured_at, dossier)
     targets = targets_for(dossier)
     with tempfile.TemporaryDirectory(prefix="esmsnum-usage-") as tmp:
         try:
@@ -176,7 +177,7 @@ def import_declaration(
 ) -> DeclarationImport:
     """Store an editor's declaration (CSV of the counts per ESSMS) beside the computed figures."""
     _require(permissions.can_upload_usage(by, dossier))
-    _check_date(measured_at)
+    _check_date(measured_at, dossier)
     uploaded_file.seek(0)
     data = uploaded_file.read(MAX_DECLARATION_BYTES + 1)
     if not data:

@@ -302,10 +302,11 @@ def input_sql(source: TableSource, *, with_line: bool) -> str:
 
 
 # --------------------------------------------------------------------------------------------- running
-def connect(*, memory_limit: str, temp_directory: Path | None, threads: int | None, timezone: str):
+def connect(*, memory_limit: str, temp_directory: Path, threads: int | None, timezone: str):
+    """An in-memory DuckDB connection; what exceeds ``memory_limit`` spills to ``temp_directory``."""
     config: dict[str, object] = {
         "memory_limit": memory_limit,
-        "temp_directory": str(temp_directory or Path(tempfile.gettempdir()) / "esmsnum-duckdb"),
+        "temp_directory": str(temp_directory),
         "preserve_insertion_order": True,
     }
     if threads:
@@ -375,7 +376,12 @@ def compute_usage(
     """
     window = measurement_window(measured_at)
     steps = definition_steps()
-    with connect(memory_limit=memory_limit, temp_directory=temp_directory, threads=threads, timezone=timezone) as con:
+    if temp_directory is not None:
+        Path(temp_directory).mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="esmsnum-duckdb-", dir=temp_directory) as spill,  # one per run
+        connect(memory_limit=memory_limit, temp_directory=Path(spill), threads=threads, timezone=timezone) as con,
+    ):
         sources = locate_tables(Path(extract_dir), con)
         _create_inputs(con, sources, with_line=False)
         results: dict[str, Step] = {}
