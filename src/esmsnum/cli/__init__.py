@@ -19,6 +19,7 @@ GROUPS = [
     "esmsnum.cli.usage",
     "esmsnum.cli.bench",
     "esmsnum.cli.bench_evaluate",  # joins the bench group above (or brings its own while it is absent)
+    "esmsnum.cli.bench_usage",  # idem
 ]
 
 

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("esmsnum.api.urls")),
     path("dossiers/", include("esmsnum.dossiers.urls")),
+    path("usage/", include("esmsnum.usage.urls")),
     path("", include("esmsnum.instruction.urls")),
     path("", include("esmsnum.web.urls")),
 ]

@@ -30,6 +30,9 @@ def load_demo(*, stdout=None) -> list[DemoAccount]:
             dossiers = None
         if dossiers is not None:
             dossiers.load()
+            from . import usage
+
+            usage.load()
     return accounts
 
 

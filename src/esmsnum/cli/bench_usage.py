@@ -1,0 +1,197 @@
+"""`esmsnum bench usage`: the usage computation on a national extract, against a bare DuckDB query.
+
+Generates (or reuses) a synthetic national extract, then times, each in its own child process so that the peak
+memory (RSS high-water mark) is the computation's own: the product's ``usage compute`` code path (validation of
+every row included) and a hand-written DuckDB query of the same definitions without validation. Prints both
+times, their ratio and the peak memory. Goals: ratio ≤ 1.0, peak memory ≤ 3 GB.
+
+The command joins the ``bench`` group of :mod:`esmsnum.cli.bench` (or brings its own while it is absent).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+GOALS = {"ratio": 1.0, "memory_mb": 3 * 1024}
+
+_CHILD = """
+import json, sys
+from esmsnum.domain.indicators import bench
+print("@@BENCH@@" + json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))
+"""
+
+
+def _child(function: str, *args: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-c", _CHILD, function, *args], capture_output=True, text=True, check=False
+    )
+    marker = completed.stdout.rfind("@@BENCH@@")
+    if completed.returncode != 0 or marker < 0:
+        raise click.ClickException(f"échec de {function} :\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout[marker + len("@@BENCH@@") :])
+
+
+def _extract(workdir: Path, spec) -> tuple[Path, float | None]:
+    """The extract for ``spec`` under ``workdir``: reused when already generated with the same parameters."""
+    from esmsnum.domain.indicators.synth import generate
+
+    name = (
+        f"usage-{spec.establishments}-{spec.dossiers}-{spec.events}-s{spec.seed}-{spec.months}m-"
+        f"{spec.until.isoformat()}-{spec.file_format}"
+    )
+    target = workdir / name
+    marker = target / "GENERATED"
+    if marker.is_file():
+        return target, None
+    if target.exists():
+        shutil.rmtree(target)
+    started = time.perf_counter()
+    (workdir / "duckdb-tmp").mkdir(exist_ok=True)
+    generate(spec, target, temp_directory=workdir / "duckdb-tmp")
+    marker.write_text(name + "\n", encoding="utf-8")
+    return target, time.perf_counter() - started
+
+
+def _size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 1024 / 1024
+
+
+@click.command("usage")
+@click.option("--establishments", type=click.IntRange(1, 999_999), default=40_000, show_default=True)
+@click.option("--dossiers", type=click.IntRange(1), default=4_000_000, show_default=True)
+@click.option("--events", type=click.IntRange(0), default=100_000_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True, help="Mois d'activité couverts.")
+@click.option("--format", "file_format", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@click.option("--at", "at", default="2025-01-01", show_default=True, help="Date de mesure.")
+@click.option("--memory-limit", default="2GB", show_default=True, help="Mémoire maximale de DuckDB (les deux calculs).")
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Répertoire de travail (par défaut : un répertoire temporaire, supprimé à la fin).",
+)
+@click.option("--keep", is_flag=True, help="Garde l'extraction générée (réutilisée au prochain lancement).")
+@click.option("--json", "as_json", is_flag=True, help="Affiche les mesures en JSON.")
+def bench_usage(
+    establishments: int,
+    dossiers: int,
+    events: int,
+    seed: int,
+    months: int,
+    file_format: str,
+    at: str,
+    memory_limit: str,
+    workdir: Path | None,
+    keep: bool,
+    as_json: bool,
+) -> None:
+    """Calcule les indicateurs d'usage d'une extraction nationale et compare à une requête DuckDB nue."""
+    import datetime as dt
+
+    from esmsnum.domain.indicators.synth import SynthSpec
+
+    try:
+        dt.date.fromisoformat(at)
+    except ValueError:
+        raise click.BadParameter(f"date invalide « {at} »", param_hint="--at") from None
+    spec = SynthSpec(establishments, dossiers, events, seed, dt.date(2024, 12, 31), file_format, months)
+    try:
+        spec.check()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+    own_workdir = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="esmsnum-bench-usage-")) if own_workdir else workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    extract = None
+    try:
+        if not as_json:
+            click.echo(f"Extraction : {establishments} ESSMS, {dossiers} dossiers, {events} événements…", err=True)
+        extract, generated = _extract(workdir, spec)
+        temp_dir = str(workdir / "duckdb-tmp")
+        if not as_json:
+            click.echo("Calcul du produit (usage compute)…", err=True)
+        product = _child("run_product", str(extract), at, memory_limit, temp_dir)
+        if not as_json:
+            click.echo("Requête DuckDB nue…", err=True)
+        bare = _child("run_bare", str(extract), at, memory_limit, temp_dir)
+        size = _size_mb(extract)
+    finally:
+        if not keep:
+            if own_workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+            elif extract is not None:
+                shutil.rmtree(extract, ignore_errors=True)
+                shutil.rmtree(workdir / "duckdb-tmp", ignore_errors=True)
+
+    ratio = product["seconds"] / bare["seconds"] if bare["seconds"] else float("inf")
+    cpu_ratio = product["cpu_seconds"] / bare["cpu_seconds"] if bare["cpu_seconds"] else float("inf")
+    peak = max(product["peak_mb"], bare["peak_mb"])
+    same = product["digest"] == bare["digest"]
+    figures = {
+        "extract": {
+            "establishments": establishments,
+            "dossiers": dossiers,
+            "events": events,
+            "months": months,
+            "format": file_format,
+            "size_mb": round(size, 1),
+            "generation_seconds": None if generated is None else round(generated, 1),
+        },
+        "measured_at": at,
+        "product": {k: round(v, 2) if isinstance(v, float) else v for k, v in product.items()},
+        "bare_query": {k: round(v, 2) if isinstance(v, float) else v for k, v in bare.items()},
+        "ratio": round(ratio, 2),
+        "cpu_ratio": round(cpu_ratio, 2),
+        "peak_memory_mb": round(peak),
+        "same_results": same,
+        "goals": GOALS,
+    }
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        generation = "réutilisée" if generated is None else f"générée en {generated:.1f} s"
+        click.echo(f"Extraction {file_format} de {size:,.0f} Mo ({generation}), mesure au {at}".replace(",", " "))
+        click.echo(
+            f"Produit (usage compute)  : {product['seconds']:7.2f} s  (CPU {product['cpu_seconds']:.2f} s)  "
+            f"mémoire max {product['peak_mb']:,.0f} Mo".replace(",", " ")
+        )
+        click.echo(
+            f"Requête DuckDB nue       : {bare['seconds']:7.2f} s  (CPU {bare['cpu_seconds']:.2f} s)  "
+            f"mémoire max {bare['peak_mb']:,.0f} Mo".replace(",", " ")
+        )
+        click.echo(f"Rapport produit / requête nue : {ratio:.2f} (temps CPU : {cpu_ratio:.2f})")
+        click.echo(
+            f"ESSMS : {product['essms']}, DUI actifs : {product['national_active']:,}".replace(",", " ")
+            + (" — résultats identiques" if same else " — RÉSULTATS DIFFÉRENTS")
+        )
+        ok = ratio <= GOALS["ratio"] and peak <= GOALS["memory_mb"]
+        click.echo(
+            f"Objectifs : rapport ≤ {GOALS['ratio']:.1f}, mémoire ≤ {GOALS['memory_mb'] / 1024:.0f} Go — "
+            + ("atteints" if ok else "NON ATTEINTS")
+        )
+    if not same:
+        raise click.ClickException("les deux calculs ne donnent pas les mêmes effectifs")
+
+
+try:  # join the `bench` group when esmsnum.cli.bench exists (it is registered before this module)
+    from esmsnum.cli.bench import bench as _bench_group
+except ImportError:  # pragma: no cover - depends on the branches merged
+
+    @click.group("bench")
+    def _bench_group() -> None:
+        """Mesures de performance (chiffres affichés, jamais de test chronométré)."""
+
+    COMMANDS = [_bench_group]
+else:  # pragma: no cover
+    COMMANDS = []
+
+_bench_group.add_command(bench_usage)

@@ -1,0 +1,284 @@
+-- DUI usage indicators: the one definition (shared/spec/usage-indicators.md).
+--
+-- Plain SQL over three input relations that an adapter provides with typed columns:
+--   dossiers_in(finess_et, dossier_id, admission_date DATE, exit_date DATE, exit_definitive BOOLEAN,
+--               admission_date_invalid, exit_date_invalid, exit_definitive_invalid BOOLEAN)
+--   personalised_projects_in(finess_et, dossier_id, started_on DATE, ended_on DATE,
+--               started_on_invalid, ended_on_invalid BOOLEAN)
+--   events_in(finess_et, dossier_id, occurred_on DATE or TIMESTAMP, occurred_on_invalid BOOLEAN, kind)
+-- (an *_invalid flag is true when the source had a value that is not a valid date/boolean; the typed value is then
+-- NULL), and three parameters: $window_start and $window_end (first and last day of W, DATE) and $measured_at
+-- (D = the day after W, DATE; timestamps are compared with it so that 23:59:59 on the last day is inside W).
+--
+-- The file is a sequence of named steps, `-- step: NAME (view|table)` followed by one SELECT. Each step may use
+-- the inputs and the previous steps. An adapter runs them in order as views or (temporary) tables; nothing here is
+-- specific to one engine (no UDF, no engine-only function), so the same steps can run on a distributed engine.
+--
+-- Validation and computation share one scan of each input: rows are checked as they are aggregated (the row-level
+-- reason is part of the grouping key), and the key-level checks (FINESS key, unknown or duplicated dossier) are
+-- done on the aggregated keys, not on every row. A bad row is excluded from every count; the per-reason counts of
+-- bad rows come out of the same tables (step bad_row_counts). Finding the line of each bad row needs a second,
+-- line-numbered read, only done when there are bad rows (steps *_bad_rows).
+--
+-- One reason per bad row, the first that applies, in this order: FINESS missing, malformed or with a wrong key;
+-- dossier_id missing; dossier duplicated within its ESSMS (dossiers: all its rows) or unknown (other tables: no row
+-- of dossiers has this FINESS and dossier_id); then the row's own values (dates, boolean, kind).
+
+-- step: dossier_checked (view)
+-- finess_et and dossier_id are never NULL past this point ('' when missing), so that they can be join keys.
+-- `line` (NULL in the main pass) and the *_raw text values only serve to list bad rows.
+SELECT coalesce(d.finess_et, '') AS finess_et, coalesce(d.dossier_id, '') AS dossier_id,
+       d.admission_date, d.exit_date, d.line,
+       d.admission_date_raw, d.exit_date_raw, d.exit_definitive_raw,
+       CASE
+         WHEN d.dossier_id IS NULL OR d.dossier_id = '' THEN 'dossier_id_missing'
+         WHEN d.admission_date_invalid THEN 'admission_date_invalid'
+         WHEN d.admission_date IS NULL THEN 'admission_date_missing'
+         WHEN d.exit_date_invalid THEN 'exit_date_invalid'
+         WHEN d.exit_definitive_invalid THEN 'exit_definitive_invalid'
+         WHEN d.exit_date < d.admission_date THEN 'exit_before_admission'
+       END AS reason
+FROM dossiers_in d
+
+-- step: personalised_project_checked (view)
+SELECT coalesce(p.finess_et, '') AS finess_et, coalesce(p.dossier_id, '') AS dossier_id,
+       p.started_on, p.ended_on, p.line, p.started_on_raw, p.ended_on_raw,
+       CASE
+         WHEN p.dossier_id IS NULL OR p.dossier_id = '' THEN 'dossier_id_missing'
+         WHEN p.started_on_invalid THEN 'started_on_invalid'
+         WHEN p.started_on IS NULL THEN 'started_on_missing'
+         WHEN p.ended_on_invalid THEN 'ended_on_invalid'
+         WHEN p.ended_on < p.started_on THEN 'ended_before_start'
+       END AS reason
+FROM personalised_projects_in p
+
+-- step: event_checked (view)
+-- kind_code: 1 update, 2 agenda, 3 mss_sent, 4 dmp_document, 5 eprescription_import, 6 eparcours_exchange.
+SELECT coalesce(e.finess_et, '') AS finess_et, coalesce(e.dossier_id, '') AS dossier_id,
+       e.occurred_on, e.kind_code, e.line, e.occurred_on_raw, e.kind,
+       CASE
+         WHEN e.dossier_id IS NULL OR e.dossier_id = '' THEN 'dossier_id_missing'
+         WHEN e.occurred_on_invalid THEN 'occurred_on_invalid'
+         WHEN e.occurred_on IS NULL THEN 'occurred_on_missing'
+         WHEN e.kind IS NULL OR e.kind = '' THEN 'kind_missing'
+         WHEN e.kind_code IS NULL THEN 'kind_unknown'
+       END AS reason
+FROM (
+  SELECT i.*,
+         CASE kind WHEN 'update' THEN 1 WHEN 'agenda' THEN 2 WHEN 'mss_sent' THEN 3 WHEN 'dmp_document' THEN 4
+                   WHEN 'eprescription_import' THEN 5 WHEN 'eparcours_exchange' THEN 6 END AS kind_code
+  FROM events_in i
+) e
+
+-- step: dossier_groups (table)
+-- One row per dossier key. For a key with one row, reason and accompanied are that row's; a key with several
+-- rows is a duplicate. accompanied: admitted by the end of W and not gone before its start.
+SELECT finess_et, dossier_id, count(*) AS n_rows, min(reason) AS reason,
+       max(CASE WHEN reason IS NULL AND admission_date <= $window_end
+                 AND (exit_date IS NULL OR exit_date >= $window_start) THEN 1 ELSE 0 END) AS accompanied
+FROM dossier_checked
+GROUP BY finess_et, dossier_id
+
+-- step: personalised_project_groups (table)
+-- in_window: a personalised project (in preparation or active) overlaps W.
+SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
+       max(CASE WHEN reason IS NULL AND started_on <= $window_end
+                 AND (ended_on IS NULL OR ended_on >= $window_start) THEN 1 ELSE 0 END) AS in_window
+FROM personalised_project_checked
+GROUP BY finess_et, dossier_id, reason
+
+-- step: event_groups (table)
+-- One pass over the events: per dossier key (and row-level reason), whether it had events in W, agenda or DMP
+-- events in W, and its numbers of MSSanté messages, e-prescription imports and e-parcours exchanges in W.
+SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
+       max(CASE WHEN window_kind > 0 THEN 1 ELSE 0 END) AS any_event,
+       max(CASE WHEN window_kind = 2 THEN 1 ELSE 0 END) AS agenda_event,
+       max(CASE WHEN window_kind = 4 THEN 1 ELSE 0 END) AS dmp_event,
+       sum(CASE WHEN window_kind = 3 THEN 1 ELSE 0 END) AS mss_messages,
+       sum(CASE WHEN window_kind = 5 THEN 1 ELSE 0 END) AS eprescription_imports,
+       sum(CASE WHEN window_kind = 6 THEN 1 ELSE 0 END) AS eparcours_exchanges
+FROM (
+  SELECT finess_et, dossier_id, reason,
+         CASE WHEN reason IS NULL AND occurred_on >= $window_start AND occurred_on < $measured_at
+              THEN kind_code ELSE 0 END AS window_kind
+  FROM event_checked
+) e
+GROUP BY finess_et, dossier_id, reason
+
+-- step: essms_rollup (table)
+-- Per FINESS: the counts, over every dossier key of any table (dossier rows, valid events and personalised
+-- projects joined on the key), and the key-level bad rows. A dossier counts when its row is valid and unique;
+-- message counts are per ESSMS: events of dossiers that are not accompanied count too, but the dossier must exist.
+SELECT finess_et,
+       sum(counted * accompanied) AS accompanied,
+       sum(counted * accompanied * any_event) AS active,
+       sum(counted * accompanied * any_event * personalised_project) AS active_with_pp,
+       sum(counted * accompanied * any_event * agenda_event) AS active_with_agenda,
+       sum(counted * accompanied * dmp_event) AS dmp_fed,
+       sum(known * mss_messages) AS mss_messages,
+       sum(known * eprescription_imports) AS eprescription_imports,
+       sum(known * eparcours_exchanges) AS eparcours_exchanges,
+       sum(counted) AS counted_dossiers,
+       sum(dossier_rows) AS dossier_rows,
+       sum(CASE WHEN dossier_rows > 1 AND dossier_reason IS DISTINCT FROM 'dossier_id_missing'
+                THEN dossier_rows ELSE 0 END) AS duplicate_rows,
+       sum(known * event_rows) AS known_event_rows,
+       sum((1 - known) * event_rows) AS unknown_event_rows,
+       sum(personalised_project_rows) AS personalised_project_rows,
+       sum((1 - known) * personalised_project_rows) AS unknown_personalised_project_rows
+FROM (
+  SELECT coalesce(dp.finess_et, e.finess_et) AS finess_et,
+         CASE WHEN dp.dossier_rows = 1 AND dp.dossier_reason IS NULL THEN 1 ELSE 0 END AS counted,
+         CASE WHEN dp.dossier_rows IS NOT NULL THEN 1 ELSE 0 END AS known,
+         coalesce(dp.dossier_rows, 0) AS dossier_rows, dp.dossier_reason, coalesce(dp.accompanied, 0) AS accompanied,
+         coalesce(dp.personalised_project_rows, 0) AS personalised_project_rows,
+         coalesce(dp.personalised_project, 0) AS personalised_project,
+         coalesce(e.n_rows, 0) AS event_rows, coalesce(e.any_event, 0) AS any_event,
+         coalesce(e.agenda_event, 0) AS agenda_event, coalesce(e.dmp_event, 0) AS dmp_event,
+         coalesce(e.mss_messages, 0) AS mss_messages, coalesce(e.eprescription_imports, 0) AS eprescription_imports,
+         coalesce(e.eparcours_exchanges, 0) AS eparcours_exchanges
+  FROM (
+    SELECT coalesce(d.finess_et, p.finess_et) AS finess_et, coalesce(d.dossier_id, p.dossier_id) AS dossier_id,
+           d.n_rows AS dossier_rows, d.reason AS dossier_reason, d.accompanied,
+           p.n_rows AS personalised_project_rows, p.in_window AS personalised_project
+    FROM dossier_groups d
+    FULL OUTER JOIN (SELECT * FROM personalised_project_groups WHERE reason IS NULL) p
+      ON p.finess_et = d.finess_et AND p.dossier_id = d.dossier_id
+  ) dp
+  FULL OUTER JOIN (SELECT * FROM event_groups WHERE reason IS NULL) e
+    ON e.finess_et = dp.finess_et AND e.dossier_id = dp.dossier_id
+) k
+GROUP BY finess_et
+
+-- step: finess_checks (table)
+-- Every FINESS number of the extract (with at least one row that passed the row-level checks), with the reason why
+-- it is not valid ({finess_reason}: the portable expression of esmsnum.domain.indicators.finess_sql).
+SELECT finess_et, {finess_reason} AS reason
+FROM essms_rollup
+
+-- step: essms_counts (result)
+SELECT r.finess_et, r.accompanied, r.active, r.active_with_pp, r.active_with_agenda, r.dmp_fed,
+       r.mss_messages, r.eprescription_imports, r.eparcours_exchanges
+FROM essms_rollup r
+JOIN finess_checks f ON f.finess_et = r.finess_et
+WHERE f.reason IS NULL AND (r.counted_dossiers > 0 OR r.known_event_rows > 0)
+ORDER BY r.finess_et
+
+-- step: bad_row_counts (result)
+-- Number of bad rows per table and reason.
+SELECT table_name, reason, sum(n_rows) AS n_rows
+FROM (
+  -- every row of an ESSMS whose FINESS is not valid (row-level bad rows are added below)
+  SELECT 'dossiers' AS table_name, f.reason, r.dossier_rows AS n_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  UNION ALL
+  SELECT 'personalised_projects', f.reason, r.personalised_project_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  UNION ALL
+  SELECT 'events', f.reason, r.known_event_rows + r.unknown_event_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  UNION ALL
+  -- key-level reasons in valid ESSMS
+  SELECT 'dossiers', 'dossier_duplicate', r.duplicate_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  UNION ALL
+  SELECT 'personalised_projects', 'dossier_unknown', r.unknown_personalised_project_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  UNION ALL
+  SELECT 'events', 'dossier_unknown', r.unknown_event_rows
+  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  UNION ALL
+  -- rows with a row-level reason (few): the FINESS check first, then the dossier key
+  SELECT 'dossiers', reason, n_rows
+  FROM dossier_groups
+  WHERE reason IS NOT NULL AND (n_rows = 1 OR reason = 'dossier_id_missing')
+    AND finess_et NOT IN (SELECT finess_et FROM finess_checks WHERE reason IS NOT NULL)
+  UNION ALL
+  SELECT 'personalised_projects',
+         coalesce({finess_reason},
+                  CASE WHEN b.reason <> 'dossier_id_missing' AND NOT EXISTS (
+                         SELECT 1 FROM dossier_groups d WHERE d.finess_et = b.finess_et AND d.dossier_id = b.dossier_id
+                       ) THEN 'dossier_unknown' END,
+                  b.reason),
+         b.n_rows
+  FROM personalised_project_groups b
+  WHERE b.reason IS NOT NULL
+  UNION ALL
+  SELECT 'events',
+         coalesce({finess_reason},
+                  CASE WHEN b.reason <> 'dossier_id_missing' AND NOT EXISTS (
+                         SELECT 1 FROM dossier_groups d WHERE d.finess_et = b.finess_et AND d.dossier_id = b.dossier_id
+                       ) THEN 'dossier_unknown' END,
+                  b.reason),
+         b.n_rows
+  FROM event_groups b
+  WHERE b.reason IS NOT NULL
+) r
+WHERE n_rows > 0
+GROUP BY table_name, reason
+
+-- step: dossier_bad_rows (detail)
+-- With line-numbered inputs (column `line`): the bad rows themselves, with the offending value. A FINESS that only
+-- appears on rows with a row-level reason is not in finess_checks: it is checked here.
+SELECT line, reason,
+       CASE reason
+         WHEN 'finess_format' THEN finess_et WHEN 'finess_key' THEN finess_et
+         WHEN 'dossier_duplicate' THEN dossier_id
+         WHEN 'admission_date_invalid' THEN admission_date_raw
+         WHEN 'exit_date_invalid' THEN exit_date_raw
+         WHEN 'exit_definitive_invalid' THEN exit_definitive_raw
+       END AS value
+FROM (
+  SELECT c.line, c.finess_et, c.dossier_id, c.admission_date_raw, c.exit_date_raw, c.exit_definitive_raw,
+         CASE WHEN f.reason IS NOT NULL THEN f.reason
+              WHEN f.finess_et IS NULL AND {finess_reason:c.finess_et} IS NOT NULL THEN {finess_reason:c.finess_et}
+              WHEN c.reason = 'dossier_id_missing' THEN c.reason
+              WHEN d.n_rows > 1 THEN 'dossier_duplicate'
+              ELSE c.reason END AS reason
+  FROM dossier_checked c
+  LEFT JOIN finess_checks f ON f.finess_et = c.finess_et
+  LEFT JOIN dossier_groups d ON d.finess_et = c.finess_et AND d.dossier_id = c.dossier_id
+) b
+WHERE reason IS NOT NULL
+
+-- step: personalised_project_bad_rows (detail)
+SELECT line, reason,
+       CASE reason
+         WHEN 'finess_format' THEN finess_et WHEN 'finess_key' THEN finess_et
+         WHEN 'dossier_unknown' THEN dossier_id
+         WHEN 'started_on_invalid' THEN started_on_raw
+         WHEN 'ended_on_invalid' THEN ended_on_raw
+       END AS value
+FROM (
+  SELECT c.line, c.finess_et, c.dossier_id, c.started_on_raw, c.ended_on_raw,
+         CASE WHEN f.reason IS NOT NULL THEN f.reason
+              WHEN f.finess_et IS NULL AND {finess_reason:c.finess_et} IS NOT NULL THEN {finess_reason:c.finess_et}
+              WHEN c.reason = 'dossier_id_missing' THEN c.reason
+              WHEN d.n_rows IS NULL THEN 'dossier_unknown'
+              ELSE c.reason END AS reason
+  FROM personalised_project_checked c
+  LEFT JOIN finess_checks f ON f.finess_et = c.finess_et
+  LEFT JOIN dossier_groups d ON d.finess_et = c.finess_et AND d.dossier_id = c.dossier_id
+) b
+WHERE reason IS NOT NULL
+
+-- step: event_bad_rows (detail)
+SELECT line, reason,
+       CASE reason
+         WHEN 'finess_format' THEN finess_et WHEN 'finess_key' THEN finess_et
+         WHEN 'dossier_unknown' THEN dossier_id
+         WHEN 'occurred_on_invalid' THEN occurred_on_raw
+         WHEN 'kind_unknown' THEN kind
+       END AS value
+FROM (
+  SELECT c.line, c.finess_et, c.dossier_id, c.occurred_on_raw, c.kind,
+         CASE WHEN f.reason IS NOT NULL THEN f.reason
+              WHEN f.finess_et IS NULL AND {finess_reason:c.finess_et} IS NOT NULL THEN {finess_reason:c.finess_et}
+              WHEN c.reason = 'dossier_id_missing' THEN c.reason
+              WHEN d.n_rows IS NULL THEN 'dossier_unknown'
+              ELSE c.reason END AS reason
+  FROM event_checked c
+  LEFT JOIN finess_checks f ON f.finess_et = c.finess_et
+  LEFT JOIN dossier_groups d ON d.finess_et = c.finess_et AND d.dossier_id = c.dossier_id
+) b
+WHERE reason IS NOT NULL

@@ -1,0 +1,444 @@
+"""Run the indicator definition on an extract directory with DuckDB (the thin, DuckDB-specific adapter).
+
+The adapter only does what is specific to DuckDB and to the files: it finds the tables (``NAME.parquet`` or
+``NAME.csv``), checks their columns, exposes them as the typed input relations of ``definition.sql`` (DuckDB reads
+the files directly, streaming: ``read_csv`` with an explicit dialect and all columns as text, parsed in SQL with
+``try_cast``; ``read_parquet`` with the file's own types), then runs the definition's steps. Rows never go through
+Python; only the per-ESSMS result (one row per ESSMS) and, when there are bad rows, a bounded list of them do.
+
+Line numbers of bad rows: for CSV, the number of the record counting the header as line 1 — the row number a
+spreadsheet shows, and the line of a text editor unless a quoted value holds a line break; for Parquet, the row
+number in the file, starting at 1. They are only computed when there are bad rows, with a second,
+line-numbered read (DuckDB keeps the file order with ``preserve_insertion_order``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from esmsnum.domain.indicators.finess_sql import finess_reason_sql
+from esmsnum.domain.indicators.rates import EssmsUsage, essms_usage, national_total
+from esmsnum.domain.indicators.reasons import BadRow
+from esmsnum.domain.indicators.window import Window, measurement_window
+
+TABLES = ("dossiers", "personalised_projects", "events")
+COLUMNS: dict[str, dict[str, str]] = {
+    "dossiers": {
+        "finess_et": "text",
+        "dossier_id": "text",
+        "admission_date": "date",
+        "exit_date": "date",
+        "exit_definitive": "boolean",
+    },
+    "personalised_projects": {
+        "finess_et": "text",
+        "dossier_id": "text",
+        "started_on": "date",
+        "ended_on": "date",
+    },
+    "events": {
+        "finess_et": "text",
+        "dossier_id": "text",
+        "occurred_on": "datetime",
+        "kind": "text",
+    },
+}
+_TEXT_TYPES = ("VARCHAR",)
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE")
+_BOOLEAN_TRUE = ("true", "1", "vrai", "oui")
+_BOOLEAN_FALSE = ("false", "0", "faux", "non")
+DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_TIMEZONE = "Europe/Paris"
+MAX_LISTED = 50
+
+
+class ExtractError(ValueError):
+    """The extract cannot be read at all (missing table or column, wrong column type, unreadable file)."""
+
+
+@dataclass(frozen=True)
+class BadRowCount:
+    table: str
+    reason: str
+    count: int
+
+
+class BadRowsError(ValueError):
+    """The extract has bad rows: nothing is computed (unless asked to skip them)."""
+
+    def __init__(self, counts: list[BadRowCount], listed: list[BadRow]) -> None:
+        self.counts = counts
+        self.listed = listed
+        self.total = sum(c.count for c in counts)
+        super().__init__(f"{self.total} ligne(s) invalide(s) dans l'extraction")
+
+
+@dataclass(frozen=True)
+class TableSource:
+    name: str
+    path: Path
+    file_format: str  # "csv" or "parquet"
+    columns: tuple[str, ...]  # every column of the file, in file order
+    types: Mapping[str, str] = field(default_factory=dict)  # parquet: column → DuckDB type
+
+
+@dataclass
+class UsageResult:
+    window: Window
+    targets: dict[str, Decimal]
+    rows: list[EssmsUsage]
+    bad_row_counts: list[BadRowCount]
+    sources: dict[str, TableSource]
+
+    @property
+    def national(self) -> dict[str, int]:
+        return national_total(self.rows)
+
+    @property
+    def national_active(self) -> int:
+        return self.national["active"]
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(c.count for c in self.bad_row_counts)
+
+
+# --------------------------------------------------------------------------------------------- the definition
+@dataclass(frozen=True)
+class Step:
+    name: str
+    kind: str  # view, table, result, detail
+    sql: str
+
+
+def definition_steps() -> list[Step]:
+    """The named steps of definition.sql, in order."""
+    text = resources.files("esmsnum.domain.indicators").joinpath("definition.sql").read_text(encoding="utf-8")
+    text = re.sub(r"\{finess_reason(?::([\w.]+))?\}", lambda m: finess_reason_sql(m.group(1) or "finess_et"), text)
+    steps: list[Step] = []
+    name = kind = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("-- step: "):
+            if name:
+                steps.append(Step(name, kind or "view", "\n".join(lines).strip()))
+            head = line.removeprefix("-- step: ").strip()
+            name, _, rest = head.partition(" ")
+            kind = rest.strip("() ")
+            lines = []
+        elif name and not line.lstrip().startswith("--"):
+            lines.append(line)
+    if name:
+        steps.append(Step(name, kind or "view", "\n".join(lines).strip()))
+    return steps
+
+
+def bind(sql: str, window: Window) -> str:
+    """Put the window's dates in the SQL as DATE literals (views cannot hold prepared parameters)."""
+    return (
+        sql.replace("$window_start", f"DATE '{window.start.isoformat()}'")
+        .replace("$window_end", f"DATE '{window.end.isoformat()}'")
+        .replace("$measured_at", f"DATE '{window.measured_at.isoformat()}'")
+    )
+
+
+# --------------------------------------------------------------------------------------------- the files
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def locate_tables(extract_dir: Path, con: duckdb.DuckDBPyConnection) -> dict[str, TableSource]:
+    if not extract_dir.is_dir():
+        raise ExtractError(f"le dossier d'extraction « {extract_dir} » n'existe pas")
+    sources: dict[str, TableSource] = {}
+    for table in TABLES:
+        found = [
+            extract_dir / f"{table}.{ext}" for ext in ("parquet", "csv") if (extract_dir / f"{table}.{ext}").is_file()
+        ]
+        if not found:
+            raise ExtractError(f"table « {table} » absente : fichier {table}.parquet ou {table}.csv attendu")
+        if len(found) > 1:
+            raise ExtractError(f"table « {table} » en double : {table}.parquet et {table}.csv, un seul est attendu")
+        path = found[0]
+        source = _parquet_source(table, path, con) if path.suffix == ".parquet" else _csv_source(table, path)
+        missing = [c for c in COLUMNS[table] if c not in source.columns]
+        if missing:
+            raise ExtractError(
+                f"{path.name} : colonne(s) manquante(s) : {', '.join(missing)} "
+                f"(colonnes attendues : {', '.join(COLUMNS[table])})"
+            )
+        if source.file_format == "parquet":
+            _check_parquet_types(source)
+        sources[table] = source
+    return sources
+
+
+def _csv_source(table: str, path: Path) -> TableSource:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise ExtractError(f"{path.name} : l'en-tête n'est pas en UTF-8") from None
+    if not header:
+        raise ExtractError(f"{path.name} : fichier vide (une ligne d'en-tête est attendue)")
+    columns = tuple(name.strip() for name in header)
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        raise ExtractError(f"{path.name} : colonne(s) en double dans l'en-tête : {', '.join(duplicates)}")
+    return TableSource(table, path, "csv", columns)
+
+
+def _parquet_source(table: str, path: Path, con: duckdb.DuckDBPyConnection) -> TableSource:
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote_literal(str(path))})").fetchall()
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path.name} : fichier Parquet illisible ({_short(exc)})") from None
+    types = {row[0]: str(row[1]) for row in described}
+    return TableSource(table, path, "parquet", tuple(types), types)
+
+
+def _check_parquet_types(source: TableSource) -> None:
+    for column, role in COLUMNS[source.name].items():
+        found = source.types[column]
+        allowed = {
+            "text": _TEXT_TYPES,
+            "date": (*_DATE_TYPES, "VARCHAR"),
+            "datetime": (*_DATE_TYPES, "VARCHAR"),
+            "boolean": ("BOOLEAN", "VARCHAR"),
+        }[role]
+        if found not in allowed:
+            hint = " (un numéro FINESS peut commencer par 0)" if column == "finess_et" else ""
+            raise ExtractError(
+                f"{source.path.name} : la colonne {column} est de type {found}, "
+                f"types admis : {', '.join(allowed)}{hint}"
+            )
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:300]
+
+
+def _csv_date(raw: str) -> str:
+    return f"CASE WHEN {raw} LIKE '____-__-__' THEN try_cast({raw} AS DATE) END"
+
+
+def _csv_datetime(raw: str) -> str:
+    return (
+        f"CASE WHEN {raw} LIKE '____-__-__' THEN CAST(try_cast({raw} AS DATE) AS TIMESTAMP)"
+        f" WHEN {raw} LIKE '____-__-__T__:__%' OR {raw} LIKE '____-__-__ __:__%' THEN try_cast({raw} AS TIMESTAMP)"
+        " END"
+    )
+
+
+def _boolean(raw: str) -> str:
+    true = ", ".join(_quote_literal(v) for v in _BOOLEAN_TRUE)
+    false = ", ".join(_quote_literal(v) for v in _BOOLEAN_FALSE)
+    return f"CASE WHEN lower({raw}) IN ({true}) THEN true WHEN lower({raw}) IN ({false}) THEN false END"
+
+
+def input_sql(source: TableSource, *, with_line: bool) -> str:
+    """The SELECT exposing one file as the input relation ``<table>_in`` of the definition."""
+    path = _quote_literal(str(source.path))
+    if source.file_format == "csv":
+        columns = "{" + ", ".join(f"{_quote_literal(c)}: 'VARCHAR'" for c in source.columns) + "}"
+        errors = (
+            "ignore_errors=true"
+            if with_line
+            else (
+                f"store_rejects=true, rejects_table='rejects_{source.name}', rejects_scan='rejects_scan_{source.name}'"
+            )
+        )
+        reader = (
+            f"read_csv({path}, header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+            f"encoding='utf-8', columns={columns}, {errors})"
+        )
+    else:
+        reader = f"read_parquet({path}{', file_row_number=true' if with_line else ''})"
+
+    inner: list[str] = []  # raw values
+    outer: list[str] = []  # typed values and flags
+    for column, role in COLUMNS[source.name].items():
+        ident = _ident(column)
+        raw = f"{column}_raw"
+        native = source.types.get(column, "VARCHAR")
+        inner.append(f"CAST({ident} AS VARCHAR) AS {raw}")
+        if role == "text":
+            outer.append(f"{raw} AS {column}")  # '' is reported as missing by the definition
+            continue
+        if native != "VARCHAR":
+            value = ident
+            if role == "date" and native != "DATE":
+                value = f"CAST({ident} AS DATE)"
+            inner.append(f"{value} AS {column}")
+            outer.append(f"{column}, false AS {column}_invalid")
+            continue
+        parsed = {"date": _csv_date, "datetime": _csv_datetime, "boolean": _boolean}[role](f"nullif({raw}, '')")
+        inner.append(f"{parsed} AS {column}")
+        outer.append(f"{column}, (nullif({raw}, '') IS NOT NULL AND {column} IS NULL) AS {column}_invalid")
+    outer.extend(f"{column}_raw" for column in COLUMNS[source.name])
+    if not with_line:
+        inner.append("CAST(NULL AS BIGINT) AS line")
+    elif source.file_format == "parquet":
+        inner.append("file_row_number + 1 AS line")
+    else:
+        # record number + 1 for the header (the rejected records are added back in _list_bad_rows)
+        inner.append("row_number() OVER () + 1 AS line")
+    outer.append("line")
+    return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {reader}) src"
+
+
+# --------------------------------------------------------------------------------------------- running
+def connect(*, memory_limit: str, temp_directory: Path | None, threads: int | None, timezone: str):
+    config: dict[str, object] = {
+        "memory_limit": memory_limit,
+        "temp_directory": str(temp_directory or Path(tempfile.gettempdir()) / "esmsnum-duckdb"),
+        "preserve_insertion_order": True,
+    }
+    if threads:
+        config["threads"] = threads
+    con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET TimeZone = {_quote_literal(timezone)}")
+    return con
+
+
+def _create_inputs(con, sources: dict[str, TableSource], *, with_line: bool) -> None:
+    for table, source in sources.items():
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_in AS {input_sql(source, with_line=with_line)}")
+
+
+def _run(con, sql: str, what: str):
+    try:
+        return con.execute(sql)
+    except duckdb.Error as exc:
+        raise ExtractError(f"lecture de l'extraction impossible ({what}) : {_short(exc)}") from None
+
+
+def _csv_rejects(con, sources: dict[str, TableSource]) -> dict[str, list[tuple[int, str]]]:
+    rejects: dict[str, list[tuple[int, str]]] = {}
+    for table, source in sources.items():
+        if source.file_format != "csv":
+            continue
+        try:
+            rows = con.execute(
+                f"SELECT line, min(error_message) FROM rejects_{table} GROUP BY line ORDER BY line"
+            ).fetchall()
+        except duckdb.CatalogException:
+            rows = []
+        rejects[table] = [(int(line), _reject_message(message)) for line, message in rows]
+    return rejects
+
+
+def _reject_message(message: str) -> str:
+    text = (message or "").splitlines()[0]
+    if text.startswith("Expected Number of Columns"):
+        expected, _, found = text.removeprefix("Expected Number of Columns: ").partition(" Found: ")
+        return f"{found.strip()} colonne(s) au lieu de {expected.strip()}"
+    if "unicode" in text.lower() or "utf" in text.lower():
+        return "caractères qui ne sont pas en UTF-8"
+    if "quote" in text.lower():
+        return "guillemets mal fermés"
+    return text[:200]
+
+
+def compute_usage(
+    extract_dir: Path,
+    measured_at: dt.date,
+    targets: Mapping[str, Decimal],
+    *,
+    skip_bad_rows: bool = False,
+    max_listed: int = MAX_LISTED,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    temp_directory: Path | None = None,
+    threads: int | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> UsageResult:
+    """Compute the indicators of every ESSMS of the extract for the measurement date ``measured_at``.
+
+    Raises :class:`ExtractError` when the extract cannot be read and :class:`BadRowsError` (with the counts per
+    table and reason, and the first ``max_listed`` bad rows with their line) when it has bad rows, unless
+    ``skip_bad_rows``: the bad rows are then left out and counted in ``UsageResult.bad_row_counts``.
+    """
+    window = measurement_window(measured_at)
+    steps = definition_steps()
+    with connect(memory_limit=memory_limit, temp_directory=temp_directory, threads=threads, timezone=timezone) as con:
+        sources = locate_tables(Path(extract_dir), con)
+        _create_inputs(con, sources, with_line=False)
+        results: dict[str, Step] = {}
+        for step in steps:
+            sql = bind(step.sql, window)
+            if step.kind == "view":
+                _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {sql}", step.name)
+            elif step.kind == "table":
+                _run(con, f"CREATE OR REPLACE TEMP TABLE {step.name} AS {sql}", step.name)
+            else:
+                results[step.name] = Step(step.name, step.kind, sql)
+
+        counts = [
+            BadRowCount(table, reason, int(n))
+            for table, reason, n in _run(con, results["bad_row_counts"].sql, "contrôles").fetchall()
+        ]
+        rejects = _csv_rejects(con, sources)
+        counts.extend(BadRowCount(t, "csv_structure", len(lines)) for t, lines in rejects.items() if lines)
+        counts.sort(key=lambda c: (TABLES.index(c.table), -c.count, c.reason))
+
+        if counts and not skip_bad_rows:
+            listed = _list_bad_rows(con, sources, steps, results, window, rejects, max_listed)
+            raise BadRowsError(counts, listed)
+
+        rows = _run(con, results["essms_counts"].sql, "calcul").fetchall()
+        names = [d[0] for d in con.description]
+    usage = [essms_usage(dict(zip(names, row, strict=True)), targets) for row in rows]
+    return UsageResult(window, dict(targets), usage, counts, sources)
+
+
+def _list_bad_rows(con, sources, steps, results, window, rejects, max_listed: int) -> list[BadRow]:
+    """Second, line-numbered read: the first ``max_listed`` bad rows of each table, with their line."""
+    _create_inputs(con, sources, with_line=True)
+    for step in steps:  # rebind the row-level views on the line-numbered inputs
+        if step.kind == "view":
+            _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {bind(step.sql, window)}", step.name)
+    listed: list[BadRow] = []
+    detail = {"dossiers": "dossier_bad_rows", "personalised_projects": "personalised_project_bad_rows"}
+    detail["events"] = "event_bad_rows"
+    for table in TABLES:
+        source = sources[table]
+        parquet = source.file_format == "parquet"
+        found = _run(
+            con,
+            f"SELECT line, reason, value FROM ({results[detail[table]].sql}) ORDER BY line LIMIT {max_listed}",
+            f"lignes invalides de {table}",
+        ).fetchall()
+        table_rejects = rejects.get(table, [])
+        rows = [
+            BadRow(table, _physical_line(int(line), table_rejects), reason, value, parquet)
+            for line, reason, value in found
+        ]
+        rows.extend(BadRow(table, line, "csv_structure", message) for line, message in table_rejects[:max_listed])
+        rows.sort(key=lambda r: r.line)
+        listed.extend(rows[:max_listed])
+    return listed[:max_listed]
+
+
+def _physical_line(line: int, rejected: list[tuple[int, str]]) -> int:
+    """Shift a record's line past the rejected (unreadable) lines before it, which the line-numbered read skips."""
+    for rejected_line, _ in rejected:
+        if rejected_line <= line:
+            line += 1
+        else:
+            break
+    return line
