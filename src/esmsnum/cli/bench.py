@@ -5,7 +5,8 @@ Each benchmark is a subcommand of the :func:`bench` group. Shared helpers for wr
 - :func:`throwaway_database` gives a fresh, migrated database URL (temporary SQLite file, or a PostgreSQL database
   created then dropped on the server) for a context;
 - :func:`run_measured` runs a Python function in a child process with ``DATABASE_URL`` set, and returns what it
-  returned (JSON-serialisable) plus the child's peak memory (RSS high-water mark, from ``ru_maxrss``) and wall time;
+  returned (JSON-serialisable) plus the child's peak memory (its own RSS high-water mark, VmHWM) and wall time;
+- :func:`run_child` runs a Python snippet in a child process and returns the JSON it printed after a marker;
 - :func:`print_table` prints the figures.
 
 To add a benchmark, write a ``@bench.command("name")`` function below (or in another module and register it with
@@ -32,18 +33,21 @@ import click
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASES = ("sqlite", "postgresql")
 
+CHILD_TIMEOUT_SECONDS = 3600  # a benchmark step that runs longer than this is stuck
+MARKER = "@@BENCH@@"
+
 _CHILD = """
-import json, os, resource, sys, time, importlib
+import json, os, sys, time, importlib
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esmsnum.config.settings")
 import django
 django.setup()
+from esmsnum.measure import peak_rss_mb
 module, _, name = sys.argv[1].rpartition(".")
 function = getattr(importlib.import_module(module), name)
 started = time.perf_counter()
 value = function(*json.loads(sys.argv[2]))
 seconds = time.perf_counter() - started
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("\\n@@BENCH@@" + json.dumps({"value": value, "seconds": seconds, "peak_kb": peak_kb}))
+print("\\n@@BENCH@@" + json.dumps({"value": value, "seconds": seconds, "peak_mb": peak_rss_mb()}))
 """
 
 
@@ -61,19 +65,28 @@ def run_measured(function: str, args: list, database_url: str, *, var_dir: str |
     if var_dir:
         env["ESMSNUM_VAR_DIR"] = var_dir
     started = time.perf_counter()
-    completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, function, json.dumps(args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    data = run_child(_CHILD, [function, json.dumps(args)], label=function, env=env)
     wall = time.perf_counter() - started
-    marker = completed.stdout.rfind("@@BENCH@@")
+    return Measure(data["value"], data["seconds"], wall, data["peak_mb"])
+
+
+def run_child(code: str, args: list[str], *, label: str, env: dict[str, str] | None = None) -> dict:
+    """Run the Python ``code`` in a fresh process; return the JSON it printed after :data:`MARKER`."""
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=CHILD_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise click.ClickException(f"{label} : pas de résultat après {CHILD_TIMEOUT_SECONDS} s") from exc
+    marker = completed.stdout.rfind(MARKER)
     if completed.returncode != 0 or marker < 0:
-        raise click.ClickException(f"échec de {function} :\n{completed.stderr[-3000:]}")
-    data = json.loads(completed.stdout[marker + len("@@BENCH@@") :])
-    return Measure(data["value"], data["seconds"], wall, data["peak_kb"] / 1024)
+        raise click.ClickException(f"échec de {label} :\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout[marker + len(MARKER) :])
 
 
 def migrate(database_url: str, var_dir: str) -> None:
@@ -84,6 +97,7 @@ def migrate(database_url: str, var_dir: str) -> None:
         capture_output=True,
         text=True,
         check=False,
+        timeout=CHILD_TIMEOUT_SECONDS,
     )
     if completed.returncode != 0:
         raise click.ClickException(f"échec de la migration :\n{completed.stderr[-3000:]}")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,13 +28,9 @@ print("@@BENCH@@" + json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))
 
 
 def _child(function: str, *args: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, function, *args], capture_output=True, text=True, check=False
-    )
-    marker = completed.stdout.rfind("@@BENCH@@")
-    if completed.returncode != 0 or marker < 0:
-        raise click.ClickException(f"échec de {function} :\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout[marker + len("@@BENCH@@") :])
+    from esmsnum.cli.bench import run_child
+
+    return run_child(_CHILD, [function, *args], label=function)
 
 
 def _extract(workdir: Path, spec) -> tuple[Path, float | None]:

@@ -24,23 +24,12 @@ from esmsnum.domain.indicators.output import to_csv
 from esmsnum.domain.indicators.rates import COUNTS
 from esmsnum.domain.indicators.targets import usage_targets
 from esmsnum.domain.indicators.window import measurement_window
+from esmsnum.measure import peak_rss_mb
 
 
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM). Unlike ``ru_maxrss``, which Linux carries over ``fork`` and
-    ``execve`` from the parent's size, VmHWM belongs to the process's own address space."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # pragma: no cover
 
 
 def _digest(rows: list[tuple]) -> str:
