@@ -38,14 +38,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    """WhiteNoise warns (an error under -W error) when STATIC_ROOT is missing, as on a fresh checkout."""
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
 @pytest.fixture(scope="session")
 def live_server(request, _static_root_exists):
     """pytest-django's live server, started with a MEDIA_URL: Django's live server thread always mounts one,

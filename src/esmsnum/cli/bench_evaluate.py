@@ -156,16 +156,7 @@ def bench_evaluate(dossiers: int, essms: int, seed: int) -> None:
     )
 
 
-try:  # join the `bench` group when esmsnum.cli.bench exists (it is registered before this module)
-    from esmsnum.cli.bench import bench as _bench_group
-except ImportError:  # pragma: no cover - depends on the branches merged
-
-    @click.group("bench")
-    def _bench_group() -> None:
-        """Mesures de performance (chiffres affichés, jamais de test chronométré)."""
-
-    COMMANDS = [_bench_group]
-else:  # pragma: no cover
-    COMMANDS = []
+from esmsnum.cli.bench import bench as _bench_group  # noqa: E402 - the group is defined before its commands
 
 _bench_group.add_command(bench_evaluate)
+COMMANDS: list = []  # registered through the `bench` group

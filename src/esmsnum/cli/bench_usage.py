@@ -176,16 +176,7 @@ def bench_usage(
         raise click.ClickException("les deux calculs ne donnent pas les mêmes effectifs")
 
 
-try:  # join the `bench` group when esmsnum.cli.bench exists (it is registered before this module)
-    from esmsnum.cli.bench import bench as _bench_group
-except ImportError:  # pragma: no cover - depends on the branches merged
-
-    @click.group("bench")
-    def _bench_group() -> None:
-        """Mesures de performance (chiffres affichés, jamais de test chronométré)."""
-
-    COMMANDS = [_bench_group]
-else:  # pragma: no cover
-    COMMANDS = []
+from esmsnum.cli.bench import bench as _bench_group  # noqa: E402 - the group is defined before its commands
 
 _bench_group.add_command(bench_usage)
+COMMANDS: list = []  # registered through the `bench` group

@@ -20,20 +20,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from esmsnum.domain.contract import PUBLIC_LABELS
+
 PASS = "pass"
 WARN = "warn"
 FAIL = "fail"
-
-PUBLIC_LABELS = {
-    "PA": "personnes âgées",
-    "PH": "personnes en situation de handicap",
-    "PDS": "personnes en difficulté spécifique",
-    "PE": "protection de l'enfance",
-    "AHI": "accueil, hébergement, insertion",
-    "PJM": "protection juridique des majeurs",
-    "DOM": "aide et soins à domicile",
-    "OTHER": "autre public",
-}
 
 
 @dataclass(frozen=True)
