@@ -90,13 +90,15 @@ GROUP BY finess_et, dossier_id, reason
 -- step: event_groups (table)
 -- One pass over the events: per dossier key (and row-level reason), whether it had events in W, agenda or DMP
 -- events in W, and its numbers of MSSanté messages, e-prescription imports and e-parcours exchanges in W.
+-- (Filtered counts, `count(*) FILTER (WHERE ...)`, rather than sums of CASE: the same numbers, but no per-row value to
+-- build and add up, which matters on the largest table.)
 SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
-       max(CASE WHEN window_kind > 0 THEN 1 ELSE 0 END) AS any_event,
-       max(CASE WHEN window_kind = 2 THEN 1 ELSE 0 END) AS agenda_event,
-       max(CASE WHEN window_kind = 4 THEN 1 ELSE 0 END) AS dmp_event,
-       sum(CASE WHEN window_kind = 3 THEN 1 ELSE 0 END) AS mss_messages,
-       sum(CASE WHEN window_kind = 5 THEN 1 ELSE 0 END) AS eprescription_imports,
-       sum(CASE WHEN window_kind = 6 THEN 1 ELSE 0 END) AS eparcours_exchanges
+       CASE WHEN count(*) FILTER (WHERE window_kind > 0) > 0 THEN 1 ELSE 0 END AS any_event,
+       CASE WHEN count(*) FILTER (WHERE window_kind = 2) > 0 THEN 1 ELSE 0 END AS agenda_event,
+       CASE WHEN count(*) FILTER (WHERE window_kind = 4) > 0 THEN 1 ELSE 0 END AS dmp_event,
+       count(*) FILTER (WHERE window_kind = 3) AS mss_messages,
+       count(*) FILTER (WHERE window_kind = 5) AS eprescription_imports,
+       count(*) FILTER (WHERE window_kind = 6) AS eparcours_exchanges
 FROM (
   SELECT finess_et, dossier_id, reason,
          CASE WHEN reason IS NULL AND occurred_on >= $window_start AND occurred_on < $measured_at
