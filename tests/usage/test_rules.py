@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esmsnum.domain.finess import finess_error, with_key
+from esmsnum.domain.indicators.extract import kind_code_portable_sql, kind_code_sql
 from esmsnum.domain.indicators.finess_sql import finess_key_sql, finess_reason_sql
 from esmsnum.domain.indicators.rates import (
     EssmsUsage,
@@ -18,6 +19,7 @@ from esmsnum.domain.indicators.rates import (
     percent,
     project_targets_met,
 )
+from esmsnum.domain.indicators.reasons import KINDS
 from esmsnum.domain.indicators.window import measurement_window, minus_months
 
 
@@ -162,3 +164,26 @@ def test_sql_finess_key_matches_with_key(prefix, digits):
     with CON.cursor() as con:
         (key,) = con.execute(f"SELECT {finess_key_sql('b')} FROM (SELECT $b::VARCHAR AS b)", {"b": base}).fetchone()
     assert base + key == with_key(base)
+
+
+KIND_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(["update", "agenda", "mss_sent", "dmp_document", "eprescription_import", "eparcours_exchange"]),
+    st.sampled_from(["", "UPDATE", " agenda", "agenda ", "mss", "dmp_document\n", "NULL"]),
+    st.text(max_size=25),
+)
+
+
+@settings(deadline=None)
+@given(st.lists(KIND_TEXT, min_size=1, max_size=50))
+def test_duckdb_kind_code_matches_the_portable_case(values):
+    with CON.cursor() as con:
+        found = con.execute(
+            f"SELECT v, {kind_code_sql('v')}, {kind_code_portable_sql('v')} "
+            "FROM (SELECT unnest($values::VARCHAR[]) AS v)",
+            {"values": values},
+        ).fetchall()
+    assert len(found) == len(values)
+    for value, fast, portable in found:
+        assert fast == portable, (value, fast, portable)
+        assert fast == (KINDS.index(value) + 1 if value in KINDS else None)

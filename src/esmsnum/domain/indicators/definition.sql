@@ -12,7 +12,9 @@
 --
 -- The file is a sequence of named steps, `-- step: NAME (view|table)` followed by one SELECT. Each step may use
 -- the inputs and the previous steps. An adapter runs them in order as views or (temporary) tables; nothing here is
--- specific to one engine (no UDF, no engine-only function), so the same steps can run on a distributed engine.
+-- specific to one engine (no UDF, no engine-only function), so the same steps can run on a distributed engine. Two
+-- placeholders are filled in by the adapter: {finess_reason} (a portable expression) and {kind_code} (a plain CASE
+-- in portable form; an adapter may put its engine's fastest equivalent, as the DuckDB one does).
 --
 -- Validation and computation share one scan of each input: rows are checked as they are aggregated (the row-level
 -- reason is part of the grouping key), and the key-level checks (FINESS key, unknown or duplicated dossier) are
@@ -53,7 +55,9 @@ SELECT coalesce(p.finess_et, '') AS finess_et, coalesce(p.dossier_id, '') AS dos
 FROM personalised_projects_in p
 
 -- step: event_checked (view)
--- kind_code: 1 update, 2 agenda, 3 mss_sent, 4 dmp_document, 5 eprescription_import, 6 eparcours_exchange.
+-- kind_code: 1 update, 2 agenda, 3 mss_sent, 4 dmp_document, 5 eprescription_import, 6 eparcours_exchange, NULL for
+-- any other value ({kind_code:COLUMN}: filled in by the adapter, see esmsnum.domain.indicators.extract.kind_code_sql;
+-- portable form: CASE COLUMN WHEN 'update' THEN 1 ... END).
 SELECT coalesce(e.finess_et, '') AS finess_et, coalesce(e.dossier_id, '') AS dossier_id,
        e.occurred_on, e.kind_code, e.line, e.occurred_on_raw, e.kind,
        CASE
@@ -65,8 +69,7 @@ SELECT coalesce(e.finess_et, '') AS finess_et, coalesce(e.dossier_id, '') AS dos
        END AS reason
 FROM (
   SELECT i.*,
-         CASE kind WHEN 'update' THEN 1 WHEN 'agenda' THEN 2 WHEN 'mss_sent' THEN 3 WHEN 'dmp_document' THEN 4
-                   WHEN 'eprescription_import' THEN 5 WHEN 'eparcours_exchange' THEN 6 END AS kind_code
+         {kind_code:i.kind} AS kind_code
   FROM events_in i
 ) e
 

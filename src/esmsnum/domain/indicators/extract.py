@@ -28,7 +28,7 @@ import duckdb
 
 from esmsnum.domain.indicators.finess_sql import finess_reason_sql
 from esmsnum.domain.indicators.rates import EssmsUsage, essms_usage, national_total
-from esmsnum.domain.indicators.reasons import BadRow
+from esmsnum.domain.indicators.reasons import KINDS, BadRow
 from esmsnum.domain.indicators.window import Window, measurement_window
 
 TABLES = ("dossiers", "personalised_projects", "events")
@@ -121,10 +121,28 @@ class Step:
     sql: str
 
 
+def kind_code_sql(column: str) -> str:
+    """SQL numbering an event kind: its position in :data:`KINDS` (1 = update … 6 = eparcours_exchange), else NULL.
+
+    The portable form is ``CASE column WHEN 'update' THEN 1 … END`` (:func:`kind_code_portable_sql`); DuckDB's
+    ``list_position`` gives the same numbers several times faster on the events (measured on 100 M events: the
+    kind numbering went from the costliest per-row expression of the computation to a negligible one).
+    """
+    kinds = ", ".join(_quote_literal(kind) for kind in KINDS)
+    return f"nullif(list_position([{kinds}], {column}), 0)"
+
+
+def kind_code_portable_sql(column: str) -> str:
+    """The same numbering as :func:`kind_code_sql` in plain SQL (for other engines, and to test the DuckDB form)."""
+    whens = " ".join(f"WHEN {_quote_literal(kind)} THEN {code}" for code, kind in enumerate(KINDS, start=1))
+    return f"(CASE {column} {whens} END)"
+
+
 def definition_steps() -> list[Step]:
     """The named steps of definition.sql, in order."""
     text = resources.files("esmsnum.domain.indicators").joinpath("definition.sql").read_text(encoding="utf-8")
     text = re.sub(r"\{finess_reason(?::([\w.]+))?\}", lambda m: finess_reason_sql(m.group(1) or "finess_et"), text)
+    text = re.sub(r"\{kind_code:([\w.]+)\}", lambda m: kind_code_sql(m.group(1)), text)
     steps: list[Step] = []
     name = kind = None
     lines: list[str] = []
