@@ -45,18 +45,23 @@ def split_by_weight(total: Decimal, weights: Sequence[int], rest_index: int) -> 
     return _split(total, [Decimal(weight) for weight in weights], Decimal(whole), rest_index)
 
 
+def group_thousands(digits: str, separator: str) -> str:
+    """``"1234567"`` → ``"1 234 567"`` with ``separator`` between groups of three digits."""
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return separator.join(groups)
+
+
 def fmt_eur(value: Decimal) -> str:
     """``1234567.5`` → ``1 234 567,50 €``; whole euros without cents (``7 000 €``)."""
     value = cents(value)
     sign = "-" if value < 0 else ""
     value = abs(value)
     units, _, decimals = f"{value:.2f}".partition(".")
-    groups = []
-    while len(units) > 3:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    groups.insert(0, units)
-    text = " ".join(groups)
+    text = group_thousands(units, " ")
     if decimals != "00":
         text += "," + decimals
     return f"{sign}{text} €"

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from esmsnum.domain.money import group_thousands, split_by_percent
+
 CENT = Decimal("0.01")
 MARK_MIN = 0
 MARK_MAX = 5
@@ -49,12 +51,7 @@ def format_eur(amount: Decimal | int | float | None) -> str:
     value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if value < 0 else ""
     integer, _, cents = f"{abs(value):.2f}".partition(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    return sign + NARROW_NBSP.join(groups) + "," + cents + NBSP + "€"
+    return sign + group_thousands(integer, NARROW_NBSP) + "," + cents + NBSP + "€"
 
 
 # --- Priority criteria -------------------------------------------------------------------------------------------
@@ -342,6 +339,5 @@ def split_tranches(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]
         return []
     if sum(percents, Decimal(0)) != 100:
         raise ValueError("les pourcentages des tranches doivent totaliser 100 %")
-    from esmsnum.domain.money import split_by_percent  # the engine's split: same rule, never a negative rest
 
     return split_by_percent(total, list(percents))

@@ -11,19 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from esmsnum.domain.indicators.rates import COUNTS, RATES
 from esmsnum.dossiers import clock
 
-COUNT_FIELDS = (
-    "accompanied",
-    "active",
-    "active_with_pp",
-    "active_with_agenda",
-    "dmp_fed",
-    "mss_messages",
-    "eprescription_imports",
-    "eparcours_exchanges",
-)
-RATE_FIELDS = ("active_rate", "pp_rate", "agenda_rate", "mss_rate", "dmp_rate")
+# The indicator names come from the domain definition; the model stores one column for each.
+COUNT_FIELDS = COUNTS
+RATE_FIELDS = tuple(RATES)
 SHA256 = r"^[0-9a-f]{64}$"
 
 
