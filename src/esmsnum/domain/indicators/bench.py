@@ -2,10 +2,13 @@
 
 - :func:`run_product`: the product's code path, exactly as ``esmsnum usage compute`` (validation of every row,
   the definition, rates and targets, CSV rendering);
-- :func:`run_bare`: the hand-written DuckDB query of the same definitions, without validation
-  (:mod:`esmsnum.domain.indicators.bare`), rows fetched into Python.
+- :func:`run_bare_checked`: the hand-written DuckDB query doing the same work (the definitions and the checks of
+  every row, :func:`esmsnum.domain.indicators.bare.bare_checked_query`), rows fetched into Python;
+- :func:`run_bare`: the hand-written DuckDB query of the definitions alone, no check
+  (:func:`esmsnum.domain.indicators.bare.bare_query`), rows fetched into Python.
 
-Both return the per-ESSMS counts' digest so that the benchmark can check they agree.
+Each returns the per-ESSMS counts' digest so that the benchmark can check they agree, and the number of bad rows
+it found (the product fails on any; the bare query without checks cannot tell).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from esmsnum.domain.indicators.bare import bare_query
+from esmsnum.domain.indicators.bare import bare_checked_query, bare_query
 from esmsnum.domain.indicators.extract import DEFAULT_MEMORY_LIMIT, compute_usage
 from esmsnum.domain.indicators.output import to_csv
 from esmsnum.domain.indicators.rates import COUNTS
@@ -49,22 +52,34 @@ def run_product(extract_dir: str, at: str, memory_limit: str = DEFAULT_MEMORY_LI
     to_csv(result)
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     rows = [(row.finess_et, *(getattr(row, name) for name in COUNTS)) for row in result.rows]
-    return _figures(seconds, cpu, rows, result.national_active)
+    return _figures(seconds, cpu, rows, result.national_active, bad_rows=result.skipped_rows)
 
 
-def run_bare(extract_dir: str, at: str, memory_limit: str = DEFAULT_MEMORY_LIMIT, temp_dir: str = "") -> dict:
+def _bare(query, extract_dir: str, at: str, memory_limit: str, temp_dir: str) -> tuple[list[tuple], float, float]:
     started, cpu = time.perf_counter(), _cpu()
     config = {"memory_limit": memory_limit}
     if temp_dir:
         config["temp_directory"] = temp_dir
     with duckdb.connect(config=config) as con:
         con.execute("SET enable_progress_bar = false")
-        rows = con.execute(bare_query(Path(extract_dir), measurement_window(dt.date.fromisoformat(at)))).fetchall()
-    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
-    return _figures(seconds, cpu, rows, sum(row[2] for row in rows))
+        rows = con.execute(query(Path(extract_dir), measurement_window(dt.date.fromisoformat(at)))).fetchall()
+    return rows, time.perf_counter() - started, _cpu() - cpu
 
 
-def _figures(seconds: float, cpu: float, rows: list[tuple], active: int) -> dict:
+def run_bare_checked(extract_dir: str, at: str, memory_limit: str = DEFAULT_MEMORY_LIMIT, temp_dir: str = "") -> dict:
+    rows, seconds, cpu = _bare(bare_checked_query, extract_dir, at, memory_limit, temp_dir)
+    width = 1 + len(COUNTS)
+    counts = [row[:width] for row in rows]
+    bad = sum(sum(row[width:]) for row in rows)
+    return _figures(seconds, cpu, counts, sum(row[2] for row in counts), bad_rows=bad)
+
+
+def run_bare(extract_dir: str, at: str, memory_limit: str = DEFAULT_MEMORY_LIMIT, temp_dir: str = "") -> dict:
+    rows, seconds, cpu = _bare(bare_query, extract_dir, at, memory_limit, temp_dir)
+    return _figures(seconds, cpu, rows, sum(row[2] for row in rows), bad_rows=None)
+
+
+def _figures(seconds: float, cpu: float, rows: list[tuple], active: int, *, bad_rows: int | None) -> dict:
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -72,4 +87,5 @@ def _figures(seconds: float, cpu: float, rows: list[tuple], active: int) -> dict
         "essms": len(rows),
         "national_active": int(active),
         "digest": _digest(rows),
+        "bad_rows": bad_rows,
     }

@@ -12,7 +12,8 @@
 --
 -- The file is a sequence of named steps, `-- step: NAME (view|table)` followed by one SELECT. Each step may use
 -- the inputs and the previous steps. An adapter runs them in order as views or (temporary) tables; nothing here is
--- specific to one engine (no UDF, no engine-only function), so the same steps can run on a distributed engine. Two
+-- specific to one engine (no UDF; the one aggregate beyond ANSI, bit_or, and the & operator have these names in
+-- PostgreSQL and Spark SQL too), so the same steps can run on a distributed engine. Two
 -- placeholders are filled in by the adapter: {finess_reason} (a portable expression) and {kind_code} (a plain CASE
 -- in portable form; an adapter may put its engine's fastest equivalent, as the DuckDB one does).
 --
@@ -92,13 +93,13 @@ GROUP BY finess_et, dossier_id, reason
 
 -- step: event_groups (table)
 -- One pass over the events: per dossier key (and row-level reason), whether it had events in W, agenda or DMP
--- events in W, and its numbers of MSSanté messages, e-prescription imports and e-parcours exchanges in W.
--- (Filtered counts, `count(*) FILTER (WHERE ...)`, rather than sums of CASE: the same numbers, but no per-row value to
--- build and add up, which matters on the largest table.)
+-- events in W (three bits of window_flags, OR-ed together: 1 any event, 2 agenda, 4 DMP), and its numbers of
+-- MSSanté messages, e-prescription imports and e-parcours exchanges in W. Few aggregates on purpose: on the largest
+-- table each aggregate costs a pass over 100 M rows, and one bit_or (an aggregate PostgreSQL, Spark SQL and DuckDB
+-- name alike) replaces three flags; the counts are filtered counts, `count(*) FILTER (WHERE ...)`, rather than sums
+-- of CASE (no per-row value to build and add up).
 SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
-       CASE WHEN count(*) FILTER (WHERE window_kind > 0) > 0 THEN 1 ELSE 0 END AS any_event,
-       CASE WHEN count(*) FILTER (WHERE window_kind = 2) > 0 THEN 1 ELSE 0 END AS agenda_event,
-       CASE WHEN count(*) FILTER (WHERE window_kind = 4) > 0 THEN 1 ELSE 0 END AS dmp_event,
+       bit_or(CASE window_kind WHEN 0 THEN 0 WHEN 2 THEN 3 WHEN 4 THEN 5 ELSE 1 END) AS window_flags,
        count(*) FILTER (WHERE window_kind = 3) AS mss_messages,
        count(*) FILTER (WHERE window_kind = 5) AS eprescription_imports,
        count(*) FILTER (WHERE window_kind = 6) AS eparcours_exchanges
@@ -138,8 +139,10 @@ FROM (
          coalesce(dp.dossier_rows, 0) AS dossier_rows, dp.dossier_reason, coalesce(dp.accompanied, 0) AS accompanied,
          coalesce(dp.personalised_project_rows, 0) AS personalised_project_rows,
          coalesce(dp.personalised_project, 0) AS personalised_project,
-         coalesce(e.n_rows, 0) AS event_rows, coalesce(e.any_event, 0) AS any_event,
-         coalesce(e.agenda_event, 0) AS agenda_event, coalesce(e.dmp_event, 0) AS dmp_event,
+         coalesce(e.n_rows, 0) AS event_rows,
+         CASE WHEN (e.window_flags & 1) <> 0 THEN 1 ELSE 0 END AS any_event,
+         CASE WHEN (e.window_flags & 2) <> 0 THEN 1 ELSE 0 END AS agenda_event,
+         CASE WHEN (e.window_flags & 4) <> 0 THEN 1 ELSE 0 END AS dmp_event,
          coalesce(e.mss_messages, 0) AS mss_messages, coalesce(e.eprescription_imports, 0) AS eprescription_imports,
          coalesce(e.eparcours_exchanges, 0) AS eparcours_exchanges
   FROM (

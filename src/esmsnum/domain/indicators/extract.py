@@ -9,7 +9,7 @@ Python; only the per-ESSMS result (one row per ESSMS) and, when there are bad ro
 Line numbers of bad rows: for CSV, the number of the record counting the header as line 1 — the row number a
 spreadsheet shows, and the line of a text editor unless a quoted value holds a line break; for Parquet, the row
 number in the file, starting at 1. They are only computed when there are bad rows, with a second,
-line-numbered read (DuckDB keeps the file order with ``preserve_insertion_order``).
+line-numbered read (DuckDB keeps the file order with ``preserve_insertion_order``, set for that read only).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -100,7 +101,7 @@ class UsageResult:
     bad_row_counts: list[BadRowCount]
     sources: dict[str, TableSource]
 
-    @property
+    @cached_property
     def national(self) -> dict[str, int]:
         return national_total(self.rows)
 
@@ -325,7 +326,8 @@ def connect(*, memory_limit: str, temp_directory: Path, threads: int | None, tim
     config: dict[str, object] = {
         "memory_limit": memory_limit,
         "temp_directory": str(temp_directory),
-        "preserve_insertion_order": True,
+        # the main pass needs no order (its results are sorted); the line-numbered read turns it on
+        "preserve_insertion_order": False,
     }
     if threads:
         config["threads"] = threads
@@ -432,6 +434,7 @@ def compute_usage(
 
 def _list_bad_rows(con, sources, steps, results, window, rejects, max_listed: int) -> list[BadRow]:
     """Second, line-numbered read: the first ``max_listed`` bad rows of each table, with their line."""
+    con.execute("SET preserve_insertion_order = true")  # row_number() OVER () follows the file's order
     _create_inputs(con, sources, with_line=True)
     for step in steps:  # rebind the row-level views on the line-numbered inputs
         if step.kind == "view":
