@@ -182,7 +182,7 @@ def bench_usage(
         click.echo(f"Extraction {file_format} de {_thousands(size)} Mo ({generation}), mesure au {at}")
         for key, _, label in RUNS:
             run = measured[key]
-            all_seconds = " / ".join(f"{seconds:.2f}".replace(".", ",") for seconds in figures["all_seconds"][key])
+            all_seconds = " / ".join(_fr(seconds) for seconds in figures["all_seconds"][key])
             click.echo(
                 f"{label:30} : {_fr(run['seconds'])} s  (CPU {_fr(run['cpu_seconds'])} s)  "
                 f"mémoire max {_thousands(run['peak_mb'])} Mo  [mesures : {all_seconds} s]"
@@ -222,7 +222,9 @@ def _fr(value: float) -> str:
 
 
 def _thousands(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+    from esmsnum.domain.money import group_thousands
+
+    return group_thousands(str(round(value)), " ")
 
 
 from esmsnum.cli.bench import bench as _bench_group  # noqa: E402 - the group is defined before its commands
