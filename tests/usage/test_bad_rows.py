@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from esmsnum.domain.indicators import extract as extract_module
 from esmsnum.domain.indicators.extract import BadRowCount, BadRowsError, ExtractError, compute_usage
 from esmsnum.domain.indicators.targets import usage_targets
 from tests.usage.extracts import csv_text, write_extract
@@ -270,3 +271,38 @@ def test_utf8_bom_and_quoted_values(tmp_path):
     )
     (row,) = compute_usage(extract, D, TARGETS).rows
     assert (row.accompanied, row.active) == (1, 1)
+
+
+def _passes(monkeypatch) -> list[tuple[str, ...]]:
+    """Record which kinds of steps compute_usage creates (the second pass is the "bad table" steps)."""
+    seen: list[tuple[str, ...]] = []
+    original = extract_module._run_steps
+
+    def recording(con, steps, window, kinds):
+        seen.append(kinds)
+        return original(con, steps, window, kinds)
+
+    monkeypatch.setattr(extract_module, "_run_steps", recording)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("tables", "second_pass"),
+    [
+        ({"dossiers": GOOD_DOSSIERS, "events": [(X, "a", "2024-08-01", "update")]}, False),
+        ({"dossiers": GOOD_DOSSIERS, "events": [(X, "zz", "2024-08-01", "update")]}, True),  # unknown dossier
+        ({"dossiers": [*GOOD_DOSSIERS, (X, "a", "2024-02-01", None, None)]}, True),  # duplicate
+        (
+            {"dossiers": GOOD_DOSSIERS, "personalised_projects": [(X, "b", "2024-03-01", "2024-02-01")]},
+            True,
+        ),  # ends before start
+        ({"dossiers": [(BAD_KEY, "a", "2024-01-01", None, None)]}, True),  # FINESS key
+    ],
+)
+def test_the_bad_rows_are_counted_in_a_second_pass_only_when_the_first_found_some(
+    tmp_path, monkeypatch, tables, second_pass
+):
+    passes = _passes(monkeypatch)
+    result = compute_usage(write_extract(tmp_path, tables, "parquet"), D, TARGETS, skip_bad_rows=True)
+    assert passes == ([("view", "table"), ("bad table",)] if second_pass else [("view", "table")])
+    assert bool(result.bad_row_counts) is second_pass

@@ -1,6 +1,7 @@
 """Rates (exact half-up rounding), targets, the measurement window and the SQL FINESS check."""
 
 import datetime as dt
+from dataclasses import fields
 from decimal import Decimal
 
 import duckdb
@@ -9,15 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esmsnum.domain.finess import finess_error, with_key
-from esmsnum.domain.indicators.extract import kind_code_portable_sql, kind_code_sql
+from esmsnum.domain.indicators.extract import KIND_FLAGS, kind_flags_portable_sql, kind_flags_sql
 from esmsnum.domain.indicators.finess_sql import finess_key_sql, finess_reason_sql
 from esmsnum.domain.indicators.rates import (
+    COUNTS,
     EssmsUsage,
     essms_usage,
     meets_targets,
     national_total,
     percent,
     project_targets_met,
+    usage_from_counts,
 )
 from esmsnum.domain.indicators.reasons import KINDS
 from esmsnum.domain.indicators.window import measurement_window, minus_months
@@ -94,6 +97,20 @@ def test_essms_usage_and_national_total():
     totals = national_total([row, row])
     assert totals["active"] == 12
     assert totals["eparcours_exchanges"] == 4
+
+
+def test_counts_come_in_the_order_of_the_usage_fields():
+    # usage_from_counts builds EssmsUsage from the counts by position
+    assert tuple(f.name for f in fields(EssmsUsage))[1 : 1 + len(COUNTS)] == COUNTS
+    row = usage_from_counts("130000011", [8, 6, 3, 2, 2, 3, 1, 2], {})
+    assert row.counts() == dict(zip(COUNTS, [8, 6, 3, 2, 2, 3, 1, 2], strict=True))
+    assert row.rates == {
+        "active_rate": Decimal("75.0"),
+        "pp_rate": Decimal("50.0"),
+        "agenda_rate": Decimal("33.3"),
+        "mss_rate": Decimal("37.5"),
+        "dmp_rate": Decimal("25.0"),
+    }
 
 
 def test_a_project_meets_its_targets_when_all_its_essms_do():
@@ -174,16 +191,24 @@ KIND_TEXT = st.one_of(
 )
 
 
+def test_every_kind_has_its_bits():
+    # bit 1: any event in W; agenda 2, DMP 4, MSSanté 8, e-prescription 16, e-parcours 32 (definition.sql, key_groups)
+    assert tuple(KIND_FLAGS) == KINDS
+    assert all(flags & 1 for flags in KIND_FLAGS.values())
+    own_bits = [flags - 1 for flags in KIND_FLAGS.values()]
+    assert sorted(own_bits) == [0, 2, 4, 8, 16, 32]
+
+
 @settings(deadline=None)
 @given(st.lists(KIND_TEXT, min_size=1, max_size=50))
-def test_duckdb_kind_code_matches_the_portable_case(values):
+def test_duckdb_kind_flags_match_the_portable_case(values):
     with CON.cursor() as con:
         found = con.execute(
-            f"SELECT v, {kind_code_sql('v')}, {kind_code_portable_sql('v')} "
+            f"SELECT v, {kind_flags_sql('v')}, {kind_flags_portable_sql('v')} "
             "FROM (SELECT unnest($values::VARCHAR[]) AS v)",
             {"values": values},
         ).fetchall()
     assert len(found) == len(values)
     for value, fast, portable in found:
         assert fast == portable, (value, fast, portable)
-        assert fast == (KINDS.index(value) + 1 if value in KINDS else None)
+        assert fast == KIND_FLAGS.get(value)

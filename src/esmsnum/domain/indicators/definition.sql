@@ -10,18 +10,22 @@
 -- NULL), and three parameters: $window_start and $window_end (first and last day of W, DATE) and $measured_at
 -- (D = the day after W, DATE; timestamps are compared with it so that 23:59:59 on the last day is inside W).
 --
--- The file is a sequence of named steps, `-- step: NAME (view|table)` followed by one SELECT. Each step may use
--- the inputs and the previous steps. An adapter runs them in order as views or (temporary) tables; nothing here is
+-- The file is a sequence of named steps, `-- step: NAME (KIND)` followed by one SELECT. Each step may use the
+-- inputs and the previous steps. An adapter runs them in order as views or (temporary) tables; nothing here is
 -- specific to one engine (no UDF; the one aggregate beyond ANSI, bit_or, and the & operator have these names in
--- PostgreSQL and Spark SQL too), so the same steps can run on a distributed engine. Two
--- placeholders are filled in by the adapter: {finess_reason} (a portable expression) and {kind_code} (a plain CASE
--- in portable form; an adapter may put its engine's fastest equivalent, as the DuckDB one does).
+-- PostgreSQL and Spark SQL too), so the same steps can run on a distributed engine. Two placeholders are filled in
+-- by the adapter: {finess_reason} (a portable expression) and {kind_flags} (a plain CASE in portable form; an
+-- adapter may put its engine's fastest equivalent, as the DuckDB one does).
 --
--- Validation and computation share one scan of each input: rows are checked as they are aggregated (the row-level
--- reason is part of the grouping key), and the key-level checks (FINESS key, unknown or duplicated dossier) are
--- done on the aggregated keys, not on every row. A bad row is excluded from every count; the per-reason counts of
--- bad rows come out of the same tables (step bad_row_counts). Finding the line of each bad row needs a second,
--- line-numbered read, only done when there are bad rows (steps *_bad_rows).
+-- Two passes, the second only for an extract with bad rows:
+-- 1. The computation (kinds view, table, result): one aggregation of the rows of the three tables together, per
+--    dossier key (finess_et, dossier_id), checks every row as it is aggregated; each row adds bits to the key's
+--    `flags` (below), so the key-level checks (unknown or duplicated dossier) need no join. Then one row per ESSMS
+--    with its figures, and the number of problems found (result bad_rows_found).
+-- 2. Only when that number is not 0 (kinds "bad table" and "bad result"): the bad rows counted per table and
+--    reason, from a second read grouped by key and reason. Finding the line of each bad row needs a third,
+--    line-numbered read (kind detail), only done when the command is to fail and list them.
+-- A bad row is excluded from every count.
 --
 -- One reason per bad row, the first that applies, in this order: FINESS missing, malformed or with a wrong key;
 -- dossier_id missing; dossier duplicated within its ESSMS (dossiers: all its rows) or unknown (other tables: no row
@@ -56,75 +60,130 @@ SELECT coalesce(p.finess_et, '') AS finess_et, coalesce(p.dossier_id, '') AS dos
 FROM personalised_projects_in p
 
 -- step: event_checked (view)
--- kind_code: 1 update, 2 agenda, 3 mss_sent, 4 dmp_document, 5 eprescription_import, 6 eparcours_exchange, NULL for
--- any other value ({kind_code:COLUMN}: filled in by the adapter, see esmsnum.domain.indicators.extract.kind_code_sql;
--- portable form: CASE COLUMN WHEN 'update' THEN 1 ... END).
+-- kind_flags: the bits of key_groups for an event of this kind in W (update 1, agenda 3, dmp_document 5,
+-- mss_sent 9, eprescription_import 17, eparcours_exchange 33), NULL for any other value ({kind_flags:COLUMN}:
+-- filled in by the adapter, see esmsnum.domain.indicators.extract.kind_flags_sql; portable form:
+-- CASE COLUMN WHEN 'update' THEN 1 ... END).
 SELECT coalesce(e.finess_et, '') AS finess_et, coalesce(e.dossier_id, '') AS dossier_id,
-       e.occurred_on, e.kind_code, e.line, e.occurred_on_raw, e.kind,
+       e.occurred_on, e.kind_flags, e.line, e.occurred_on_raw, e.kind,
        CASE
          WHEN e.dossier_id IS NULL OR e.dossier_id = '' THEN 'dossier_id_missing'
          WHEN e.occurred_on_invalid THEN 'occurred_on_invalid'
          WHEN e.occurred_on IS NULL THEN 'occurred_on_missing'
          WHEN e.kind IS NULL OR e.kind = '' THEN 'kind_missing'
-         WHEN e.kind_code IS NULL THEN 'kind_unknown'
+         WHEN e.kind_flags IS NULL THEN 'kind_unknown'
        END AS reason
 FROM (
   SELECT i.*,
-         {kind_code:i.kind} AS kind_code
+         {kind_flags:i.kind} AS kind_flags
   FROM events_in i
 ) e
 
--- step: dossier_groups (table)
--- One row per dossier key. For a key with one row, reason and accompanied are that row's; a key with several
--- rows is a duplicate. accompanied: admitted by the end of W and not gone before its start.
-SELECT finess_et, dossier_id, count(*) AS n_rows, min(reason) AS reason,
-       max(CASE WHEN reason IS NULL AND admission_date <= $window_end
-                 AND (exit_date IS NULL OR exit_date >= $window_start) THEN 1 ELSE 0 END) AS accompanied
+-- step: key_groups (table)
+-- One row per dossier key, from every row of the three tables in one aggregation. Each row contributes bits,
+-- OR-ed into `flags`:
+--      1  a valid event in W          2  an agenda event in W       4  a DMP event in W
+--      8  an MSSanté message in W    16  an e-prescription import  32  an e-parcours exchange   (in W, valid)
+--     64  a valid dossier row, accompanied (admitted by the end of W and not gone before its start)
+--    128  a valid personalised project overlapping W
+--    256  a bad dossier row         512  a bad personalised project row      1024  a bad event row
+--   2048  a valid personalised project row (any dates)                      4096  a valid event row (any date)
+-- An event's bits 1-32 come from its kind ({kind_flags}: update 1, agenda 1+2, dmp_document 1+4, mss_sent 1+8,
+-- eprescription_import 1+16, eparcours_exchange 1+32; NULL for any other value). dossier_rows counts the key's
+-- dossier rows (valid or not: more than one is a duplicate) and the three counts are the message events in W.
+-- Few aggregates on purpose: each costs a pass over the 100 M events of a national extract.
+SELECT finess_et, dossier_id,
+       count(*) FILTER (WHERE source = 'dossiers') AS dossier_rows,
+       bit_or(row_flags) AS flags,
+       count(*) FILTER (WHERE (row_flags & 8) <> 0) AS mss_messages,
+       count(*) FILTER (WHERE (row_flags & 16) <> 0) AS eprescription_imports,
+       count(*) FILTER (WHERE (row_flags & 32) <> 0) AS eparcours_exchanges
+FROM (
+  SELECT finess_et, dossier_id, 'dossiers' AS source,
+         CASE WHEN reason IS NOT NULL THEN 256
+              WHEN admission_date <= $window_end AND (exit_date IS NULL OR exit_date >= $window_start) THEN 64
+              ELSE 0 END AS row_flags
+  FROM dossier_checked
+  UNION ALL
+  SELECT finess_et, dossier_id, 'personalised_projects',
+         CASE WHEN reason IS NOT NULL THEN 512
+              WHEN started_on <= $window_end AND (ended_on IS NULL OR ended_on >= $window_start) THEN 2048 + 128
+              ELSE 2048 END
+  FROM personalised_project_checked
+  UNION ALL
+  SELECT finess_et, dossier_id, 'events',
+         CASE WHEN reason IS NOT NULL THEN 1024
+              WHEN occurred_on >= $window_start AND occurred_on < $measured_at THEN 4096 + kind_flags
+              ELSE 4096 END
+  FROM event_checked
+) r
+GROUP BY finess_et, dossier_id
+
+-- step: essms_rollup (table)
+-- Per FINESS: the counts, and the number of keys with a problem. A dossier counts when its key has exactly one
+-- dossier row and that row is valid; message counts are per ESSMS: events of dossiers that are not accompanied
+-- count too, but the dossier must exist. A key has a problem when one of its rows is bad, when it has several
+-- dossier rows (duplicate) or when it has valid personalised projects or events but no dossier row (unknown).
+SELECT finess_et,
+       count(*) FILTER (WHERE counted AND (flags & 64) <> 0) AS accompanied,
+       count(*) FILTER (WHERE counted AND (flags & (64 + 1)) = 64 + 1) AS active,
+       count(*) FILTER (WHERE counted AND (flags & (64 + 1 + 128)) = 64 + 1 + 128) AS active_with_pp,
+       count(*) FILTER (WHERE counted AND (flags & (64 + 1 + 2)) = 64 + 1 + 2) AS active_with_agenda,
+       count(*) FILTER (WHERE counted AND (flags & (64 + 4)) = 64 + 4) AS dmp_fed,
+       coalesce(sum(mss_messages) FILTER (WHERE dossier_rows > 0), 0) AS mss_messages,
+       coalesce(sum(eprescription_imports) FILTER (WHERE dossier_rows > 0), 0) AS eprescription_imports,
+       coalesce(sum(eparcours_exchanges) FILTER (WHERE dossier_rows > 0), 0) AS eparcours_exchanges,
+       count(*) FILTER (WHERE counted) AS counted_dossiers,
+       count(*) FILTER (WHERE dossier_rows > 0 AND (flags & 4096) <> 0) AS known_event_keys,
+       count(*) FILTER (WHERE (flags & (256 + 512 + 1024)) <> 0 OR dossier_rows > 1
+                          OR (dossier_rows = 0 AND (flags & (2048 + 4096)) <> 0)) AS bad_keys
+FROM (
+  SELECT k.*, (dossier_rows = 1 AND (flags & 256) = 0) AS counted
+  FROM key_groups k
+) k
+GROUP BY finess_et
+
+-- step: finess_checks (table)
+-- Every FINESS number of the extract, with the reason why it is not valid ({finess_reason}: the portable
+-- expression of esmsnum.domain.indicators.finess_sql).
+SELECT finess_et, {finess_reason} AS reason
+FROM essms_rollup
+
+-- step: essms_counts (result)
+SELECT r.finess_et, r.accompanied, r.active, r.active_with_pp, r.active_with_agenda, r.dmp_fed,
+       r.mss_messages, r.eprescription_imports, r.eparcours_exchanges
+FROM essms_rollup r
+JOIN finess_checks f ON f.finess_et = r.finess_et
+WHERE f.reason IS NULL AND (r.counted_dossiers > 0 OR r.known_event_keys > 0)
+ORDER BY r.finess_et
+
+-- step: bad_rows_found (result)
+-- 0 when every row is valid: keys with a problem, plus ESSMS whose FINESS number is not valid.
+SELECT coalesce(sum(r.bad_keys), 0) + count(*) FILTER (WHERE f.reason IS NOT NULL) AS problems
+FROM essms_rollup r
+JOIN finess_checks f ON f.finess_et = r.finess_et
+
+-- step: dossier_groups (bad table)
+-- Second pass, for an extract with bad rows: the rows per dossier key (and row-level reason, except for dossiers:
+-- a key with several dossier rows is a duplicate whatever their reasons).
+SELECT finess_et, dossier_id, count(*) AS n_rows, min(reason) AS reason
 FROM dossier_checked
 GROUP BY finess_et, dossier_id
 
--- step: personalised_project_groups (table)
--- in_window: a personalised project (in preparation or active) overlaps W.
-SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
-       max(CASE WHEN reason IS NULL AND started_on <= $window_end
-                 AND (ended_on IS NULL OR ended_on >= $window_start) THEN 1 ELSE 0 END) AS in_window
+-- step: personalised_project_groups (bad table)
+SELECT finess_et, dossier_id, reason, count(*) AS n_rows
 FROM personalised_project_checked
 GROUP BY finess_et, dossier_id, reason
 
--- step: event_groups (table)
--- One pass over the events: per dossier key (and row-level reason), whether it had events in W, agenda or DMP
--- events in W (three bits of window_flags, OR-ed together: 1 any event, 2 agenda, 4 DMP), and its numbers of
--- MSSanté messages, e-prescription imports and e-parcours exchanges in W. Few aggregates on purpose: on the largest
--- table each aggregate costs a pass over 100 M rows, and one bit_or (an aggregate PostgreSQL, Spark SQL and DuckDB
--- name alike) replaces three flags; the counts are filtered counts, `count(*) FILTER (WHERE ...)`, rather than sums
--- of CASE (no per-row value to build and add up).
-SELECT finess_et, dossier_id, reason, count(*) AS n_rows,
-       bit_or(CASE window_kind WHEN 0 THEN 0 WHEN 2 THEN 3 WHEN 4 THEN 5 ELSE 1 END) AS window_flags,
-       count(*) FILTER (WHERE window_kind = 3) AS mss_messages,
-       count(*) FILTER (WHERE window_kind = 5) AS eprescription_imports,
-       count(*) FILTER (WHERE window_kind = 6) AS eparcours_exchanges
-FROM (
-  SELECT finess_et, dossier_id, reason,
-         CASE WHEN reason IS NULL AND occurred_on >= $window_start AND occurred_on < $measured_at
-              THEN kind_code ELSE 0 END AS window_kind
-  FROM event_checked
-) e
+-- step: event_groups (bad table)
+SELECT finess_et, dossier_id, reason, count(*) AS n_rows
+FROM event_checked
 GROUP BY finess_et, dossier_id, reason
 
--- step: essms_rollup (table)
--- Per FINESS: the counts, over every dossier key of any table (dossier rows, valid events and personalised
--- projects joined on the key), and the key-level bad rows. A dossier counts when its row is valid and unique;
--- message counts are per ESSMS: events of dossiers that are not accompanied count too, but the dossier must exist.
+-- step: key_rollup (bad table)
+-- Per FINESS: its dossier rows (all), its valid personalised project and event rows, and how many of them have a
+-- key-level reason (duplicated dossier, unknown dossier).
 SELECT finess_et,
-       sum(counted * accompanied) AS accompanied,
-       sum(counted * accompanied * any_event) AS active,
-       sum(counted * accompanied * any_event * personalised_project) AS active_with_pp,
-       sum(counted * accompanied * any_event * agenda_event) AS active_with_agenda,
-       sum(counted * accompanied * dmp_event) AS dmp_fed,
-       sum(known * mss_messages) AS mss_messages,
-       sum(known * eprescription_imports) AS eprescription_imports,
-       sum(known * eparcours_exchanges) AS eparcours_exchanges,
-       sum(counted) AS counted_dossiers,
        sum(dossier_rows) AS dossier_rows,
        sum(CASE WHEN dossier_rows > 1 AND dossier_reason IS DISTINCT FROM 'dossier_id_missing'
                 THEN dossier_rows ELSE 0 END) AS duplicate_rows,
@@ -134,21 +193,13 @@ SELECT finess_et,
        sum((1 - known) * personalised_project_rows) AS unknown_personalised_project_rows
 FROM (
   SELECT coalesce(dp.finess_et, e.finess_et) AS finess_et,
-         CASE WHEN dp.dossier_rows = 1 AND dp.dossier_reason IS NULL THEN 1 ELSE 0 END AS counted,
          CASE WHEN dp.dossier_rows IS NOT NULL THEN 1 ELSE 0 END AS known,
-         coalesce(dp.dossier_rows, 0) AS dossier_rows, dp.dossier_reason, coalesce(dp.accompanied, 0) AS accompanied,
+         coalesce(dp.dossier_rows, 0) AS dossier_rows, dp.dossier_reason,
          coalesce(dp.personalised_project_rows, 0) AS personalised_project_rows,
-         coalesce(dp.personalised_project, 0) AS personalised_project,
-         coalesce(e.n_rows, 0) AS event_rows,
-         CASE WHEN (e.window_flags & 1) <> 0 THEN 1 ELSE 0 END AS any_event,
-         CASE WHEN (e.window_flags & 2) <> 0 THEN 1 ELSE 0 END AS agenda_event,
-         CASE WHEN (e.window_flags & 4) <> 0 THEN 1 ELSE 0 END AS dmp_event,
-         coalesce(e.mss_messages, 0) AS mss_messages, coalesce(e.eprescription_imports, 0) AS eprescription_imports,
-         coalesce(e.eparcours_exchanges, 0) AS eparcours_exchanges
+         coalesce(e.n_rows, 0) AS event_rows
   FROM (
     SELECT coalesce(d.finess_et, p.finess_et) AS finess_et, coalesce(d.dossier_id, p.dossier_id) AS dossier_id,
-           d.n_rows AS dossier_rows, d.reason AS dossier_reason, d.accompanied,
-           p.n_rows AS personalised_project_rows, p.in_window AS personalised_project
+           d.n_rows AS dossier_rows, d.reason AS dossier_reason, p.n_rows AS personalised_project_rows
     FROM dossier_groups d
     FULL OUTER JOIN (SELECT * FROM personalised_project_groups WHERE reason IS NULL) p
       ON p.finess_et = d.finess_et AND p.dossier_id = d.dossier_id
@@ -158,43 +209,29 @@ FROM (
 ) k
 GROUP BY finess_et
 
--- step: finess_checks (table)
--- Every FINESS number of the extract (with at least one row that passed the row-level checks), with the reason why
--- it is not valid ({finess_reason}: the portable expression of esmsnum.domain.indicators.finess_sql).
-SELECT finess_et, {finess_reason} AS reason
-FROM essms_rollup
-
--- step: essms_counts (result)
-SELECT r.finess_et, r.accompanied, r.active, r.active_with_pp, r.active_with_agenda, r.dmp_fed,
-       r.mss_messages, r.eprescription_imports, r.eparcours_exchanges
-FROM essms_rollup r
-JOIN finess_checks f ON f.finess_et = r.finess_et
-WHERE f.reason IS NULL AND (r.counted_dossiers > 0 OR r.known_event_rows > 0)
-ORDER BY r.finess_et
-
--- step: bad_row_counts (result)
+-- step: bad_row_counts (bad result)
 -- Number of bad rows per table and reason.
 SELECT table_name, reason, sum(n_rows) AS n_rows
 FROM (
   -- every row of an ESSMS whose FINESS is not valid (row-level bad rows are added below)
   SELECT 'dossiers' AS table_name, f.reason, r.dossier_rows AS n_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
   UNION ALL
   SELECT 'personalised_projects', f.reason, r.personalised_project_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
   UNION ALL
   SELECT 'events', f.reason, r.known_event_rows + r.unknown_event_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NOT NULL
   UNION ALL
   -- key-level reasons in valid ESSMS
   SELECT 'dossiers', 'dossier_duplicate', r.duplicate_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
   UNION ALL
   SELECT 'personalised_projects', 'dossier_unknown', r.unknown_personalised_project_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
   UNION ALL
   SELECT 'events', 'dossier_unknown', r.unknown_event_rows
-  FROM essms_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
+  FROM key_rollup r JOIN finess_checks f ON f.finess_et = r.finess_et WHERE f.reason IS NULL
   UNION ALL
   -- rows with a row-level reason (few): the FINESS check first, then the dossier key
   SELECT 'dossiers', reason, n_rows

@@ -3,12 +3,13 @@
 The adapter only does what is specific to DuckDB and to the files: it finds the tables (``NAME.parquet`` or
 ``NAME.csv``), checks their columns, exposes them as the typed input relations of ``definition.sql`` (DuckDB reads
 the files directly, streaming: ``read_csv`` with an explicit dialect and all columns as text, parsed in SQL with
-``try_cast``; ``read_parquet`` with the file's own types), then runs the definition's steps. Rows never go through
+``try_cast``; ``read_parquet`` with the file's own types), then runs the definition's steps: the computation, and
+only when it found a problem, the second pass counting the bad rows per table and reason. Rows never go through
 Python; only the per-ESSMS result (one row per ESSMS) and, when there are bad rows, a bounded list of them do.
 
 Line numbers of bad rows: for CSV, the number of the record counting the header as line 1 — the row number a
 spreadsheet shows, and the line of a text editor unless a quoted value holds a line break; for Parquet, the row
-number in the file, starting at 1. They are only computed when there are bad rows, with a second,
+number in the file, starting at 1. They are only computed when the command is to fail on bad rows, with one more,
 line-numbered read (DuckDB keeps the file order with ``preserve_insertion_order``, set for that read only).
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from esmsnum.domain.indicators.finess_sql import finess_reason_sql
-from esmsnum.domain.indicators.rates import EssmsUsage, essms_usage, national_total
+from esmsnum.domain.indicators.rates import COUNTS, EssmsUsage, national_total, usage_from_counts
 from esmsnum.domain.indicators.reasons import KINDS, BadRow
 from esmsnum.domain.indicators.window import Window, measurement_window
 
@@ -122,20 +123,33 @@ class Step:
     sql: str
 
 
-def kind_code_sql(column: str) -> str:
-    """SQL numbering an event kind: its position in :data:`KINDS` (1 = update … 6 = eparcours_exchange), else NULL.
+# The bits an event of each kind in W adds to its dossier key (definition.sql, step key_groups): 1 for any event,
+# plus one bit of its own for the kinds that an indicator counts.
+KIND_FLAGS: dict[str, int] = {
+    "update": 1,
+    "agenda": 1 + 2,
+    "mss_sent": 1 + 8,
+    "dmp_document": 1 + 4,
+    "eprescription_import": 1 + 16,
+    "eparcours_exchange": 1 + 32,
+}
 
-    The portable form is ``CASE column WHEN 'update' THEN 1 … END`` (:func:`kind_code_portable_sql`); DuckDB's
-    ``list_position`` gives the same numbers several times faster on the events (measured on 100 M events: the
-    kind numbering went from the costliest per-row expression of the computation to a negligible one).
+
+def kind_flags_sql(column: str) -> str:
+    """SQL giving an event kind's bits (:data:`KIND_FLAGS`), NULL for a value that is not a kind.
+
+    The portable form is ``CASE column WHEN 'update' THEN 1 … END`` (:func:`kind_flags_portable_sql`); DuckDB's
+    ``list_position`` then a list lookup gives the same values several times faster on the events (measured on
+    100 M events: the CASE was the costliest per-row expression of the computation, this is a negligible one).
     """
     kinds = ", ".join(_quote_literal(kind) for kind in KINDS)
-    return f"nullif(list_position([{kinds}], {column}), 0)"
+    flags = ", ".join(str(KIND_FLAGS[kind]) for kind in KINDS)
+    return f"[{flags}][list_position([{kinds}], {column})]"
 
 
-def kind_code_portable_sql(column: str) -> str:
-    """The same numbering as :func:`kind_code_sql` in plain SQL (for other engines, and to test the DuckDB form)."""
-    whens = " ".join(f"WHEN {_quote_literal(kind)} THEN {code}" for code, kind in enumerate(KINDS, start=1))
+def kind_flags_portable_sql(column: str) -> str:
+    """The same values as :func:`kind_flags_sql` in plain SQL (for other engines, and to test the DuckDB form)."""
+    whens = " ".join(f"WHEN {_quote_literal(kind)} THEN {KIND_FLAGS[kind]}" for kind in KINDS)
     return f"(CASE {column} {whens} END)"
 
 
@@ -143,7 +157,7 @@ def definition_steps() -> list[Step]:
     """The named steps of definition.sql, in order."""
     text = resources.files("esmsnum.domain.indicators").joinpath("definition.sql").read_text(encoding="utf-8")
     text = re.sub(r"\{finess_reason(?::([\w.]+))?\}", lambda m: finess_reason_sql(m.group(1) or "finess_et"), text)
-    text = re.sub(r"\{kind_code:([\w.]+)\}", lambda m: kind_code_sql(m.group(1)), text)
+    text = re.sub(r"\{kind_flags:([\w.]+)\}", lambda m: kind_flags_sql(m.group(1)), text)
     steps: list[Step] = []
     name = kind = None
     lines: list[str] = []
@@ -404,21 +418,16 @@ def compute_usage(
     ):
         sources = locate_tables(Path(extract_dir), con)
         _create_inputs(con, sources, with_line=False)
-        results: dict[str, Step] = {}
-        for step in steps:
-            sql = bind(step.sql, window)
-            if step.kind == "view":
-                _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {sql}", step.name)
-            elif step.kind == "table":
-                _run(con, f"CREATE OR REPLACE TEMP TABLE {step.name} AS {sql}", step.name)
-            else:
-                results[step.name] = Step(step.name, step.kind, sql)
-
-        counts = [
-            BadRowCount(table, reason, int(n))
-            for table, reason, n in _run(con, results["bad_row_counts"].sql, "contrôles").fetchall()
-        ]
+        results = _run_steps(con, steps, window, ("view", "table"))
+        problems = _run(con, results["bad_rows_found"].sql, "contrôles").fetchone()[0]
         rejects = _csv_rejects(con, sources)
+        counts: list[BadRowCount] = []
+        if problems or any(rejects.values()):  # second pass: the bad rows per table and reason
+            results |= _run_steps(con, steps, window, ("bad table",))
+            counts = [
+                BadRowCount(table, reason, int(n))
+                for table, reason, n in _run(con, results["bad_row_counts"].sql, "contrôles").fetchall()
+            ]
         counts.extend(BadRowCount(t, "csv_structure", len(lines)) for t, lines in rejects.items() if lines)
         counts.sort(key=lambda c: (TABLES.index(c.table), -c.count, c.reason))
 
@@ -427,13 +436,29 @@ def compute_usage(
             raise BadRowsError(counts, listed)
 
         rows = _run(con, results["essms_counts"].sql, "calcul").fetchall()
-        names = [d[0] for d in con.description]
-    usage = [essms_usage(dict(zip(names, row, strict=True)), targets) for row in rows]
+        names = tuple(d[0] for d in con.description)
+    if names != ("finess_et", *COUNTS):
+        raise RuntimeError(f"colonnes inattendues dans le résultat du calcul : {', '.join(names)}")
+    usage = [usage_from_counts(row[0], row[1:], targets) for row in rows]
     return UsageResult(window, dict(targets), usage, counts, sources)
 
 
+def _run_steps(con, steps: list[Step], window: Window, kinds: tuple[str, ...]) -> dict[str, Step]:
+    """Create the steps of the given kinds as views or temporary tables; return the other steps, bound."""
+    others: dict[str, Step] = {}
+    for step in steps:
+        sql = bind(step.sql, window)
+        if step.kind not in kinds:
+            others[step.name] = Step(step.name, step.kind, sql)
+        elif step.kind == "view":
+            _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {sql}", step.name)
+        else:
+            _run(con, f"CREATE OR REPLACE TEMP TABLE {step.name} AS {sql}", step.name)
+    return others
+
+
 def _list_bad_rows(con, sources, steps, results, window, rejects, max_listed: int) -> list[BadRow]:
-    """Second, line-numbered read: the first ``max_listed`` bad rows of each table, with their line."""
+    """Line-numbered read: the first ``max_listed`` bad rows of each table, with their line."""
     con.execute("SET preserve_insertion_order = true")  # row_number() OVER () follows the file's order
     _create_inputs(con, sources, with_line=True)
     for step in steps:  # rebind the row-level views on the line-numbered inputs

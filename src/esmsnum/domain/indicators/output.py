@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from functools import lru_cache
 
 from esmsnum.domain.indicators.extract import UsageResult
 from esmsnum.domain.indicators.rates import COUNTS, RATES, EssmsUsage
@@ -21,6 +22,7 @@ COLUMNS = ("finess_et", *COUNTS, *RATES, "targets_met")
 NATIONAL = "national"
 
 
+@lru_cache(maxsize=1 << 12)  # rates have one decimal: the same few hundred values come back in every row
 def _rate(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
