@@ -39,3 +39,5 @@ def test_bench_usage_prints_french_figures(tmp_path):
     assert "Requête nue, mêmes contrôles" in result.stdout
     assert "Rapport produit / requête nue faisant les mêmes contrôles" in result.stdout
     assert "le prix des contrôles de chaque ligne" in result.stdout
+    assert "Objectif rapport ≤ 1,00 face à la requête sans contrôle" in result.stdout
+    assert "Objectif mémoire du produit ≤ 3 Go : atteint" in result.stdout

@@ -5,8 +5,9 @@ memory (RSS high-water mark) is the computation's own: the product's ``usage com
 row included), a hand-written DuckDB query doing the same work (the definitions and the same checks), and a
 hand-written DuckDB query of the definitions alone, without any check. Each is run ``--repeat`` times, in turn, and
 its median time is kept (the machine may be shared). Prints the times, the ratios and the peak memory.
-Goals: product / bare query doing the same work ≤ 1.0, peak memory ≤ 3 GB. The ratio to the query without checks
-is printed beside: it is the price of the checks that the spec requires.
+Goals (each printed as met or not): product / bare query ≤ 1.0, against the query doing the same work and against
+the query without checks (the gap to the latter is the price of the checks that the spec requires), and the
+product's peak memory ≤ 3 GB.
 
 The command joins the ``bench`` group of :mod:`esmsnum.cli.bench` (or brings its own while it is absent).
 """
@@ -147,7 +148,7 @@ def bench_usage(
     ratio, cpu_ratio = _ratio(product, checked, "seconds"), _ratio(product, checked, "cpu_seconds")
     ratio_unchecked = _ratio(product, bare, "seconds")
     cpu_ratio_unchecked = _ratio(product, bare, "cpu_seconds")
-    peak = max(run["peak_mb"] for found in runs.values() for run in found)
+    peak = max(run["peak_mb"] for run in runs["product"])  # the memory goal is the product's, over all its runs
     digests = {run["digest"] for found in runs.values() for run in found}
     same = len(digests) == 1
     figures = {
@@ -198,13 +199,20 @@ def bench_usage(
             f"ESSMS : {product['essms']}, DUI actifs : {_thousands(product['national_active'])}"
             + (" — résultats identiques" if same else " — RÉSULTATS DIFFÉRENTS")
         )
-        ok = ratio <= GOALS["ratio"] and peak <= GOALS["memory_mb"]
+        goal = _fr(GOALS["ratio"])
+        click.echo(f"Objectif rapport ≤ {goal} face à la requête faisant les mêmes contrôles : {_met(ratio)}")
+        click.echo(f"Objectif rapport ≤ {goal} face à la requête sans contrôle : {_met(ratio_unchecked)}")
+        memory = f"{_thousands(peak)} Mo"
         click.echo(
-            f"Objectifs : rapport aux mêmes contrôles ≤ {_fr(GOALS['ratio'])}, "
-            f"mémoire ≤ {GOALS['memory_mb'] / 1024:.0f} Go — " + ("atteints" if ok else "NON ATTEINTS")
+            f"Objectif mémoire du produit ≤ {GOALS['memory_mb'] / 1024:.0f} Go : "
+            + (f"atteint ({memory})" if peak <= GOALS["memory_mb"] else f"NON ATTEINT ({memory})")
         )
     if not same:
         raise click.ClickException("les calculs ne donnent pas les mêmes effectifs")
+
+
+def _met(ratio: float) -> str:
+    return f"atteint ({_fr(ratio)})" if ratio <= GOALS["ratio"] else f"NON ATTEINT ({_fr(ratio)})"
 
 
 def _median_run(found: list[dict]) -> dict:
