@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DJANGO := $(BIN)/esmsnum manage
 
-.PHONY: install run test lint format migrate lock clean
+.PHONY: install system system-test run test lint format migrate lock clean
 
 install: $(STAMP)
 
@@ -16,6 +16,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# Debian packages beyond Python (Pango/HarfBuzz and a font for the PDF letters; for the tests, Chromium too):
+# installed when missing if run as root, otherwise the command to run is printed.
+system:
+	@scripts/system-packages
+
+system-test:
+	@scripts/system-packages --browser
+
 migrate: install
 	$(DJANGO) migrate --noinput
 
@@ -23,7 +31,7 @@ migrate: install
 # clock inside its second filing window so that porteurs can still create and file. `make run DEMO_CLOCK=` = real time.
 DEMO_CLOCK ?= 2024-08-20T10:00:00+04:00
 
-run: migrate
+run: system migrate
 	ESMSNUM_CLOCK=$(DEMO_CLOCK) $(BIN)/esmsnum demo load --if-empty
 	ESMSNUM_CLOCK=$(DEMO_CLOCK) $(DJANGO) runserver 127.0.0.1:8000
 
@@ -35,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: system-test lint
 	$(DJANGO) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
