@@ -276,13 +276,13 @@ def test_utf8_bom_and_quoted_values(tmp_path):
 def _passes(monkeypatch) -> list[tuple[str, ...]]:
     """Record which kinds of steps compute_usage creates (the second pass is the "bad table" steps)."""
     seen: list[tuple[str, ...]] = []
-    original = extract_module._run_steps
+    original = extract_module._create_steps
 
-    def recording(con, steps, window, kinds):
+    def recording(con, steps, kinds):
         seen.append(kinds)
-        return original(con, steps, window, kinds)
+        original(con, steps, kinds)
 
-    monkeypatch.setattr(extract_module, "_run_steps", recording)
+    monkeypatch.setattr(extract_module, "_create_steps", recording)
     return seen
 
 

@@ -15,7 +15,6 @@ from esmsnum.domain.indicators.finess_sql import finess_key_sql, finess_reason_s
 from esmsnum.domain.indicators.rates import (
     COUNTS,
     EssmsUsage,
-    essms_usage,
     meets_targets,
     national_total,
     percent,
@@ -73,25 +72,8 @@ def test_targets_are_reached_at_equality_and_missed_by_an_empty_rate():
         meets_targets({}, {"unknown_rate": Decimal(1)})
 
 
-def _row(finess, **counts):
-    return essms_usage({"finess_et": finess, **dict.fromkeys(EssmsUsage.__dataclass_fields__, 0), **counts}, {})
-
-
 def test_essms_usage_and_national_total():
-    row = essms_usage(
-        {
-            "finess_et": "130000011",
-            "accompanied": 8,
-            "active": 6,
-            "active_with_pp": 3,
-            "active_with_agenda": 2,
-            "dmp_fed": 2,
-            "mss_messages": 3,
-            "eprescription_imports": 1,
-            "eparcours_exchanges": 2,
-        },
-        {"active_rate": Decimal(75)},
-    )
+    row = usage_from_counts("130000011", [8, 6, 3, 2, 2, 3, 1, 2], {"active_rate": Decimal(75)})
     assert row.rates["active_rate"] == Decimal("75.0")
     assert row.targets_met
     totals = national_total([row, row])

@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -418,12 +418,13 @@ def compute_usage(
     ):
         sources = locate_tables(Path(extract_dir), con)
         _create_inputs(con, sources, with_line=False)
-        results = _run_steps(con, steps, window, ("view", "table"))
+        results = {step.name: Step(step.name, step.kind, bind(step.sql, window)) for step in steps}
+        _create_steps(con, results.values(), ("view", "table"))
         problems = _run(con, results["bad_rows_found"].sql, "contrôles").fetchone()[0]
         rejects = _csv_rejects(con, sources)
         counts: list[BadRowCount] = []
         if problems or any(rejects.values()):  # second pass: the bad rows per table and reason
-            results |= _run_steps(con, steps, window, ("bad table",))
+            _create_steps(con, results.values(), ("bad table",))
             counts = [
                 BadRowCount(table, reason, int(n))
                 for table, reason, n in _run(con, results["bad_row_counts"].sql, "contrôles").fetchall()
@@ -432,7 +433,7 @@ def compute_usage(
         counts.sort(key=lambda c: (TABLES.index(c.table), -c.count, c.reason))
 
         if counts and not skip_bad_rows:
-            listed = _list_bad_rows(con, sources, steps, results, window, rejects, max_listed)
+            listed = _list_bad_rows(con, sources, results, rejects, max_listed)
             raise BadRowsError(counts, listed)
 
         rows = _run(con, results["essms_counts"].sql, "calcul").fetchall()
@@ -443,27 +444,20 @@ def compute_usage(
     return UsageResult(window, dict(targets), usage, counts, sources)
 
 
-def _run_steps(con, steps: list[Step], window: Window, kinds: tuple[str, ...]) -> dict[str, Step]:
-    """Create the steps of the given kinds as views or temporary tables; return the other steps, bound."""
-    others: dict[str, Step] = {}
+def _create_steps(con, steps: Iterable[Step], kinds: tuple[str, ...]) -> None:
+    """Create the (bound) steps of the given kinds: views as views, the others as temporary tables."""
     for step in steps:
-        sql = bind(step.sql, window)
         if step.kind not in kinds:
-            others[step.name] = Step(step.name, step.kind, sql)
-        elif step.kind == "view":
-            _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {sql}", step.name)
-        else:
-            _run(con, f"CREATE OR REPLACE TEMP TABLE {step.name} AS {sql}", step.name)
-    return others
+            continue
+        what = "VIEW" if step.kind == "view" else "TABLE"
+        _run(con, f"CREATE OR REPLACE TEMP {what} {step.name} AS {step.sql}", step.name)
 
 
-def _list_bad_rows(con, sources, steps, results, window, rejects, max_listed: int) -> list[BadRow]:
+def _list_bad_rows(con, sources, results, rejects, max_listed: int) -> list[BadRow]:
     """Line-numbered read: the first ``max_listed`` bad rows of each table, with their line."""
     con.execute("SET preserve_insertion_order = true")  # row_number() OVER () follows the file's order
     _create_inputs(con, sources, with_line=True)
-    for step in steps:  # rebind the row-level views on the line-numbered inputs
-        if step.kind == "view":
-            _run(con, f"CREATE OR REPLACE TEMP VIEW {step.name} AS {bind(step.sql, window)}", step.name)
+    _create_steps(con, results.values(), ("view",))  # the row-level views, on the line-numbered inputs
     listed: list[BadRow] = []
     detail = {"dossiers": "dossier_bad_rows", "personalised_projects": "personalised_project_bad_rows"}
     detail["events"] = "event_bad_rows"

@@ -87,10 +87,6 @@ class EssmsUsage:
         return {name: getattr(self, name) for name in COUNTS}
 
 
-def compute_rates(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
-    return {key: percent(counts[num], counts[den]) for key, (num, den) in RATES.items()}
-
-
 def meets_targets(rates: Mapping[str, Decimal | None], targets: Mapping[str, Decimal]) -> bool:
     for key, target in targets.items():
         if key not in RATES:
@@ -99,11 +95,6 @@ def meets_targets(rates: Mapping[str, Decimal | None], targets: Mapping[str, Dec
         if rate is None or rate < target:
             return False
     return True
-
-
-def essms_usage(counts: Mapping[str, object], targets: Mapping[str, Decimal]) -> EssmsUsage:
-    values = [int(counts[name]) for name in COUNTS]  # type: ignore[call-overload]
-    return usage_from_counts(str(counts["finess_et"]), values, targets)
 
 
 _RATE_POSITIONS = tuple((key, COUNTS.index(num), COUNTS.index(den)) for key, (num, den) in RATES.items())
