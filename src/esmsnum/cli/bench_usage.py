@@ -200,19 +200,20 @@ def bench_usage(
             + (" — résultats identiques" if same else " — RÉSULTATS DIFFÉRENTS")
         )
         goal = _fr(GOALS["ratio"])
-        click.echo(f"Objectif rapport ≤ {goal} face à la requête faisant les mêmes contrôles : {_met(ratio)}")
-        click.echo(f"Objectif rapport ≤ {goal} face à la requête sans contrôle : {_met(ratio_unchecked)}")
-        memory = f"{_thousands(peak)} Mo"
+        for against, value in (("faisant les mêmes contrôles", ratio), ("sans contrôle", ratio_unchecked)):
+            click.echo(
+                f"Objectif rapport ≤ {goal} face à la requête {against} : " + _met(value <= GOALS["ratio"], _fr(value))
+            )
         click.echo(
             f"Objectif mémoire du produit ≤ {GOALS['memory_mb'] / 1024:.0f} Go : "
-            + (f"atteint ({memory})" if peak <= GOALS["memory_mb"] else f"NON ATTEINT ({memory})")
+            + _met(peak <= GOALS["memory_mb"], f"{_thousands(peak)} Mo")
         )
     if not same:
         raise click.ClickException("les calculs ne donnent pas les mêmes effectifs")
 
 
-def _met(ratio: float) -> str:
-    return f"atteint ({_fr(ratio)})" if ratio <= GOALS["ratio"] else f"NON ATTEINT ({_fr(ratio)})"
+def _met(met: bool, figure: str) -> str:
+    return f"{'atteint' if met else 'NON ATTEINT'} ({figure})"
 
 
 def _median_run(found: list[dict]) -> dict:
