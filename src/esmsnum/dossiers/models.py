@@ -1,7 +1,7 @@
 """Funding applications (dossiers): the grappe, its ESSMS, the pieces, the workflow log, the audit and messages.
 
-A dossier holds exactly what ``dossier-contract.md`` describes (see ``services.dossier_to_contract``); the engine's
-last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
+A dossier holds exactly what ``dossier-contract.md`` describes (see ``contract_mapping.dossier_to_contract``); the
+engine's last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
 """
 
 import uuid

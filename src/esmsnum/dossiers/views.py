@@ -84,7 +84,7 @@ def dossier_view(edit: bool = False):
 def _project_form(dossier: Dossier, data=None) -> ProjectForm:
     """The project form, its choices narrowed to what the campaign allows."""
     try:
-        campaign = services.get_campaign(dossier.campaign)
+        campaign = selectors.get_campaign(dossier.campaign)
     except services.DossierError:
         return ProjectForm(data, instance=dossier)
     labels = dict(ServiceSocle.choices)
@@ -97,15 +97,15 @@ def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dic
     can_edit = permissions.can_edit_dossier(user, dossier)
     if can_edit:
         services.ensure_fresh_evaluation(dossier)
-    limit = services.deadline(dossier)
+    limit = selectors.deadline(dossier)
     context = {
         "dossier": dossier,
         "title": f"{dossier.title} ({dossier.reference})",
-        "campaign_title": services.campaign_title(dossier.campaign),
+        "campaign_title": selectors.campaign_title(dossier.campaign),
         "can_edit": bool(can_edit),
         "is_porteur": permissions.is_porteur_of(user, dossier),
         "evaluation": selectors.evaluation_view(dossier),
-        "deadline_text": services.format_deadline(limit, dossier) if limit else "",
+        "deadline_text": selectors.format_deadline(limit, dossier) if limit else "",
         "simulated_now": clock.simulated(),
         "steps": [
             {"code": code, "label": label, "url": reverse(f"dossiers:{code}", args=[dossier.pk])}
@@ -145,10 +145,10 @@ def dossier_list(request):
     rows = []
     for dossier in dossiers[:500]:
         if dossier.campaign not in campaigns:
-            campaigns[dossier.campaign] = services.campaign_title(dossier.campaign)
+            campaigns[dossier.campaign] = selectors.campaign_title(dossier.campaign)
         rows.append((dossier, campaigns[dossier.campaign], permissions.is_porteur_of(request.user, dossier)))
     user_region = request.user.region or (
-        services.organisation_region(request.user.organisation) if request.user.organisation_id else None
+        selectors.organisation_region(request.user.organisation) if request.user.organisation_id else None
     )
     with timezone.override(ZoneInfo(user_region.timezone) if user_region else None):
         return render(
@@ -167,8 +167,8 @@ def dossier_list(request):
 def dossier_create(request):
     _require(permissions.can_create_dossier(request.user))
     organisation = request.user.organisation
-    region = services.organisation_region(organisation)
-    campaigns = services.open_campaigns(region.code) if region else []
+    region = selectors.organisation_region(organisation)
+    campaigns = selectors.open_campaigns(region.code) if region else []
     form = DossierCreateForm(request.POST or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +207,7 @@ def dossier_detail(request, dossier: Dossier):
     # Deciding and notifying need the committee's decision and the letter: they are done on the instruction page.
     actions = [
         a
-        for a in services.available_actions(dossier, user)
+        for a in selectors.available_actions(dossier, user)
         if a.action not in (workflow.Action.DECIDE, workflow.Action.NOTIFY)
     ]
     letters = [
@@ -225,14 +225,14 @@ def dossier_detail(request, dossier: Dossier):
         notified_decision_label=DecisionGroup(decision.group).label if decision else "",
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
-        pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),
+        pieces=selectors.pieces_checklist(dossier, selectors.piece_requirements(dossier)),
         thread=dossier.messages.select_related("author"),
         history=dossier.transitions.select_related("by"),
         actions=actions,
         comment_form=CommentForm(),
         message_form=MessageForm(),
         can_post_message=bool(permissions.can_post_message(user, dossier)),
-        problems=services.filing_problems(dossier) if dossier.status == Status.DRAFT and actions else [],
+        problems=selectors.filing_problems(dossier) if dossier.status == Status.DRAFT and actions else [],
     )
     return render(request, "dossiers/detail.html", context)
 
@@ -503,7 +503,7 @@ def dossier_pieces(request, dossier: Dossier):
                 messages.success(request, f"« {document.original_name} » déposé.")
                 return redirect(reverse("dossiers:pieces", args=[dossier.pk]) + f"#piece-{document.piece_code}")
         failed_code, failed_form = form.data.get("piece_code"), form
-    pieces = selectors.pieces_checklist(dossier, services.piece_requirements(dossier))
+    pieces = selectors.pieces_checklist(dossier, selectors.piece_requirements(dossier))
     forms_by_piece = [
         (
             piece,
@@ -547,8 +547,8 @@ def document_delete(request, dossier: Dossier, document_pk: int):
 @dossier_view(edit=True)
 @require_GET
 def dossier_submit(request, dossier: Dossier):
-    problems = services.filing_problems(dossier)
-    actions = services.available_actions(dossier, request.user)
+    problems = selectors.filing_problems(dossier)
+    actions = selectors.available_actions(dossier, request.user)
     context = _context(
         request,
         dossier,
@@ -557,7 +557,7 @@ def dossier_submit(request, dossier: Dossier):
         actions=[a for a in actions if a.action in (workflow.Action.FILE, workflow.Action.SUBMIT_COMPLEMENTS)],
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
-        pieces=selectors.pieces_checklist(dossier, services.piece_requirements(dossier)),
+        pieces=selectors.pieces_checklist(dossier, selectors.piece_requirements(dossier)),
         comment_form=CommentForm(),
         thread=dossier.messages.select_related("author"),
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from esmsnum.accounts.models import Role
 from esmsnum.domain import selection, workflow
-from esmsnum.dossiers import services as dossier_services
+from esmsnum.dossiers import selectors as dossier_selectors
 from esmsnum.dossiers.models import Dossier, Status
 from esmsnum.dossiers.permissions import can_view_dossier
 from esmsnum.referential.models import Region
@@ -124,7 +124,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
     checks = selectors.referential_check(dossier)
     evaluation = dossier.evaluation or {}
     decision = selectors.current_decision(dossier)
-    actions = dossier_services.available_actions(dossier, user)
+    actions = dossier_selectors.available_actions(dossier, user)
     sessions = selectors.sessions_for(dossier)
     default_session = selectors.session_for(dossier)
     decision_form = None
@@ -148,7 +148,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
             "committed": committed,
             "remaining": session.envelope_eur - committed,
         }
-    required = dossier_services.required_documents(dossier)
+    required = dossier_selectors.required_documents(dossier)
     documents = list(dossier.documents.all())
     present = {d.piece_code for d in documents}
     context = {

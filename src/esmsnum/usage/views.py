@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from esmsnum.dossiers.permissions import Permission, dossiers_visible_to
-from esmsnum.dossiers.services import campaign_title
+from esmsnum.dossiers.selectors import campaign_title
 from esmsnum.referential.models import Region
 
 from . import permissions, selectors, services
