@@ -18,7 +18,7 @@ from esmsnum.referential.models import Establishment, Organisation
 
 from . import clock, permissions
 from .errors import DossierError
-from .models import Document, Dossier
+from .models import Document, Dossier, Status
 
 # --- campaigns --------------------------------------------------------------------------------------------------
 
@@ -128,9 +128,28 @@ def _amount(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def evaluation_view(dossier: Dossier) -> EvaluationView:
-    """The stored evaluation snapshot, shaped for the templates (fails first, then warns, then passes)."""
-    data = dossier.evaluation
+LIVE_EVALUATION_MAX_AGE = timedelta(minutes=10)
+
+
+def current_evaluation(dossier: Dossier, max_age: timedelta = LIVE_EVALUATION_MAX_AGE) -> dict[str, Any]:
+    """The evaluation to show, without writing anything.
+
+    A draft's evaluation is a simulation at "now": when the stored snapshot is older than ``max_age`` (the window
+    may have closed since), the engine runs again on the fly and the result is shown, not stored (the writes that
+    change the inputs store it). Filed dossiers keep the evaluation as at their filing time.
+    """
+    from .contract_mapping import dossier_to_contract, evaluate_contract
+
+    if dossier.status != Status.DRAFT:
+        return dossier.evaluation
+    if dossier.evaluated_at is None or abs(clock.now() - dossier.evaluated_at) > max_age:
+        return evaluate_contract(dossier_to_contract(dossier))
+    return dossier.evaluation
+
+
+def evaluation_view(dossier: Dossier, data: dict[str, Any] | None = None) -> EvaluationView:
+    """An evaluation (by default the stored snapshot), shaped for the templates (fails, then warns, then passes)."""
+    data = dossier.evaluation if data is None else data
     if not data:
         return EvaluationView(available=False)
     if "error" in data:

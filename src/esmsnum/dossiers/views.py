@@ -95,8 +95,8 @@ def _project_form(dossier: Dossier, data=None) -> ProjectForm:
 def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dict:
     user = request.user
     can_edit = permissions.can_edit_dossier(user, dossier)
-    if can_edit:
-        services.ensure_fresh_evaluation(dossier)
+    # A GET writes nothing: a stale draft snapshot is re-evaluated on the fly, for display only.
+    evaluation = selectors.current_evaluation(dossier) if can_edit else dossier.evaluation
     limit = selectors.deadline(dossier)
     context = {
         "dossier": dossier,
@@ -104,7 +104,7 @@ def _context(request, dossier: Dossier, step: str | None = None, **extra) -> dic
         "campaign_title": selectors.campaign_title(dossier.campaign),
         "can_edit": bool(can_edit),
         "is_porteur": permissions.is_porteur_of(user, dossier),
-        "evaluation": selectors.evaluation_view(dossier),
+        "evaluation": selectors.evaluation_view(dossier, evaluation),
         "deadline_text": selectors.format_deadline(limit, dossier) if limit else "",
         "simulated_now": clock.simulated(),
         "steps": [

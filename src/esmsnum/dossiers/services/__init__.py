@@ -39,7 +39,7 @@ from .content import (
     update_establishment,
     update_member,
 )
-from .evaluation import ensure_fresh_evaluation, evaluate_dossier, refresh_evaluation
+from .evaluation import evaluate_dossier, refresh_evaluation
 from .pieces import delete_document, upload_document
 from .workflow import file_dossier, post_message, transition
 
@@ -47,7 +47,7 @@ __all__ = [
     "DOSSIER_AMOUNT_FIELDS", "ESTABLISHMENT_AMOUNT_FIELDS", "FIELD_LABELS", "DossierError", "PieceRequirement",
     "ServiceError", "TransitionRefused", "add_establishment", "add_member", "all_campaigns", "available_actions",
     "campaign_open_in", "campaign_title", "create_dossier", "deadline", "delete_document", "dossier_to_contract",
-    "ensure_fresh_evaluation", "evaluate_contract", "evaluate_dossier", "file_dossier", "filing_problems",
+    "evaluate_contract", "evaluate_dossier", "file_dossier", "filing_problems",
     "format_deadline", "get_campaign", "is_multi_region", "missing_mandatory_documents", "open_campaigns",
     "organisation_region", "piece_requirements", "post_message", "record_audit", "refresh_evaluation",
     "remove_establishment", "remove_member", "require", "required_documents", "transition", "update_dossier",

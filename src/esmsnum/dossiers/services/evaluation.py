@@ -1,7 +1,7 @@
 """The engine's evaluation of a dossier, stored as a snapshot (verdict, guichet, count, total) on the writes that
 change its inputs."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,15 +45,6 @@ def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, 
             comment="Recalcul du financement par le moteur",
         )
     return evaluation
-
-
-def ensure_fresh_evaluation(dossier: Dossier, max_age: timedelta = timedelta(minutes=10)) -> None:
-    """A draft's live evaluation is a simulation at "now": redo it when it is older than ``max_age`` (the window
-    may have closed since). Filed dossiers keep the evaluation as at their filing time."""
-    if dossier.status != Status.DRAFT:
-        return
-    if dossier.evaluated_at is None or abs(clock.now() - dossier.evaluated_at) > max_age:
-        refresh_evaluation(dossier)
 
 
 def refresh_evaluation(dossier: Dossier, by=None) -> dict[str, Any]:
