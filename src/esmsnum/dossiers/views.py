@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -354,6 +353,15 @@ def _search_context(request, dossier: Dossier) -> dict:
     }
 
 
+def _formset_changes(formset) -> dict[int, dict]:
+    """Row pk → the row's fields, for the rows that changed."""
+    return {
+        form.instance.pk: {name: form.cleaned_data[name] for name in form.Meta.fields}
+        for form in formset.forms
+        if form.has_changed()
+    }
+
+
 @dossier_view(edit=True)
 @require_http_methods(["GET", "POST"])
 def dossier_grappe(request, dossier: Dossier):
@@ -364,24 +372,14 @@ def dossier_grappe(request, dossier: Dossier):
         if which == "og":
             formset = MemberFormSet(request.POST, queryset=members, prefix="og")
             if formset.is_valid():
-                with transaction.atomic():
-                    for form in formset.forms:
-                        if form.has_changed():
-                            changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                            member = GrappeMember.objects.get(pk=form.instance.pk)
-                            services.update_member(member, by=request.user, changes=changes)
+                services.update_members(dossier, by=request.user, changes=_formset_changes(formset))
                 messages.success(request, "Organismes de la grappe enregistrés.")
                 return redirect("dossiers:grappe", dossier.pk)
             return render(request, "dossiers/grappe.html", _grappe_context(request, dossier, member_formset=formset))
         if which == "et":
             formset = EstablishmentFormSet(request.POST, queryset=entries, prefix="et")
             if formset.is_valid():
-                with transaction.atomic():
-                    for form in formset.forms:
-                        if form.has_changed():
-                            changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
-                            entry = DossierEstablishment.objects.get(pk=form.instance.pk)
-                            services.update_establishment(entry, by=request.user, changes=changes)
+                services.update_establishments(dossier, by=request.user, changes=_formset_changes(formset))
                 messages.success(request, "ESSMS enregistrés.")
                 return redirect(reverse("dossiers:grappe", args=[dossier.pk]) + "#essms")
             messages.error(request, "Certaines lignes sont incomplètes : corrigez les champs signalés.")
@@ -422,18 +420,15 @@ def establishment_add(request, dossier: Dossier):
 @require_POST
 def organisation_add(request, dossier: Dossier):
     organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
-    with transaction.atomic():
-        services.add_member(dossier, by=request.user, organisation=organisation)
-        added = 0
-        if request.POST.get("avec_essms") == "1":
-            present = set(dossier.establishments.values_list("establishment_id", flat=True))
-            region = None if request.POST.get("toutes_regions") == "1" else dossier.region_id
-            candidates = organisation.establishments.filter(is_open=True)
-            if region:
-                candidates = candidates.filter(region_id=region)
-            for establishment in candidates.exclude(pk__in=present).order_by("finess_et"):
-                services.add_establishment(dossier, by=request.user, establishment=establishment)
-                added += 1
+    added = len(
+        services.add_organisation(
+            dossier,
+            by=request.user,
+            organisation=organisation,
+            with_establishments=request.POST.get("avec_essms") == "1",
+            all_regions=request.POST.get("toutes_regions") == "1",
+        )
+    )
     suffix = f" avec {added} ESSMS" if added else ""
     messages.success(request, f"{organisation.name or organisation.finess_ej} ajouté à la grappe{suffix}.")
     return _grappe_section_response(request, dossier)

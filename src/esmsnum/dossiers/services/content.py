@@ -68,29 +68,86 @@ def update_dossier(dossier: Dossier, *, by, changes: dict[str, Any]) -> Dossier:
     return dossier
 
 
-@transaction.atomic
-def add_member(dossier: Dossier, *, by, organisation: Organisation) -> GrappeMember:
-    require(permissions.can_edit_dossier(by, dossier))
+MEMBER_FIELDS = ("essms_managed", "national_entity", "national_entity_consent", "is_ght", "maturity_self_assessment")
+ESTABLISHMENT_FIELDS = (
+    "situation", "current_solution", "hosting", "hardware_quote_eur", "saad_hours_total",
+    "saad_hours_medico_social", "prior_funding", "segur_prestation_ordered",
+)  # fmt: skip
+
+
+def _ensure_member(dossier: Dossier, organisation: Organisation) -> GrappeMember:
     member, _ = GrappeMember.objects.get_or_create(
         dossier=dossier,
         organisation=organisation,
         defaults={"is_ght": organisation.is_ght, "national_entity": organisation.national_entity},
     )
+    return member
+
+
+def _default_situation(dossier: Dossier) -> str:
+    return dossier.project_type if dossier.project_type in ("acquisition", "upgrade") else ""
+
+
+@transaction.atomic
+def add_member(dossier: Dossier, *, by, organisation: Organisation) -> GrappeMember:
+    require(permissions.can_edit_dossier(by, dossier))
+    member = _ensure_member(dossier, organisation)
     refresh_evaluation(dossier, by=by)
     return member
 
 
 @transaction.atomic
-def update_member(member: GrappeMember, *, by, changes: dict[str, Any]) -> GrappeMember:
-    require(permissions.can_edit_dossier(by, member.dossier))
-    allowed = {"essms_managed", "national_entity", "national_entity_consent", "is_ght", "maturity_self_assessment"}
-    if set(changes) - allowed:
+def add_organisation(
+    dossier: Dossier, *, by, organisation: Organisation, with_establishments: bool = False, all_regions: bool = False
+) -> list[DossierEstablishment]:
+    """Add an organisation to the grappe and, when asked, its open ESSMS (of the dossier's region unless
+    ``all_regions``) not yet in the project; the dossier is evaluated once. Returns the entries added."""
+    require(permissions.can_edit_dossier(by, dossier))
+    _ensure_member(dossier, organisation)
+    entries: list[DossierEstablishment] = []
+    if with_establishments:
+        candidates = organisation.establishments.filter(is_open=True).exclude(dossier_entries__dossier=dossier)
+        if not all_regions:
+            candidates = candidates.filter(region_id=dossier.region_id)
+        situation = _default_situation(dossier)
+        entries = DossierEstablishment.objects.bulk_create(
+            [
+                DossierEstablishment(dossier=dossier, establishment=establishment, situation=situation)
+                for establishment in candidates.order_by("finess_et")
+            ]
+        )
+    refresh_evaluation(dossier, by=by)
+    return entries
+
+
+def _update_member(member: GrappeMember, changes: dict[str, Any]) -> None:
+    if set(changes) - set(MEMBER_FIELDS):
         raise DossierError("Champ non modifiable pour un membre de la grappe.")
     for field, value in changes.items():
         setattr(member, field, value)
-    member.save()
+    member.save(update_fields=list(changes))
+
+
+@transaction.atomic
+def update_member(member: GrappeMember, *, by, changes: dict[str, Any]) -> GrappeMember:
+    require(permissions.can_edit_dossier(by, member.dossier))
+    _update_member(member, changes)
     refresh_evaluation(member.dossier, by=by)
     return member
+
+
+@transaction.atomic
+def update_members(dossier: Dossier, *, by, changes: dict[int, dict[str, Any]]) -> None:
+    """Apply the grappe grid (member pk → changed fields) and evaluate once."""
+    require(permissions.can_edit_dossier(by, dossier))
+    if not changes:
+        return
+    members = dossier.members.in_bulk(list(changes))
+    if set(changes) - set(members):
+        raise DossierError("Organisme inconnu dans cette grappe.")
+    for pk, fields in changes.items():
+        _update_member(members[pk], fields)
+    refresh_evaluation(dossier, by=by)
 
 
 @transaction.atomic
@@ -114,37 +171,45 @@ def add_establishment(dossier: Dossier, *, by, establishment: Establishment) -> 
         raise DossierError(f"{establishment} est fermé au répertoire FINESS : il ne peut pas être ajouté.")
     if dossier.establishments.filter(establishment=establishment).exists():
         raise DossierError(f"{establishment} fait déjà partie du projet.")
-    GrappeMember.objects.get_or_create(
-        dossier=dossier,
-        organisation=establishment.organisation,
-        defaults={
-            "is_ght": establishment.organisation.is_ght,
-            "national_entity": establishment.organisation.national_entity,
-        },
+    _ensure_member(dossier, establishment.organisation)
+    entry = DossierEstablishment.objects.create(
+        dossier=dossier, establishment=establishment, situation=_default_situation(dossier)
     )
-    situation = dossier.project_type if dossier.project_type in ("acquisition", "upgrade") else ""
-    entry = DossierEstablishment.objects.create(dossier=dossier, establishment=establishment, situation=situation)
     refresh_evaluation(dossier, by=by)
     return entry
+
+
+def _update_establishment(entry: DossierEstablishment, dossier: Dossier, changes: dict[str, Any], by) -> None:
+    if set(changes) - set(ESTABLISHMENT_FIELDS):
+        raise DossierError("Champ non modifiable pour un ESSMS.")
+    before = {f: getattr(entry, f) for f in ESTABLISHMENT_AMOUNT_FIELDS}
+    for field, value in changes.items():
+        setattr(entry, field, value)
+    entry.save(update_fields=list(changes))
+    _audit_changes(entry, before, ESTABLISHMENT_AMOUNT_FIELDS, by=by, dossier=dossier)
 
 
 @transaction.atomic
 def update_establishment(entry: DossierEstablishment, *, by, changes: dict[str, Any]) -> DossierEstablishment:
     dossier = entry.dossier
     require(permissions.can_edit_dossier(by, dossier))
-    allowed = {
-        "situation", "current_solution", "hosting", "hardware_quote_eur", "saad_hours_total",
-        "saad_hours_medico_social", "prior_funding", "segur_prestation_ordered",
-    }  # fmt: skip
-    if set(changes) - allowed:
-        raise DossierError("Champ non modifiable pour un ESSMS.")
-    before = {f: getattr(entry, f) for f in ESTABLISHMENT_AMOUNT_FIELDS}
-    for field, value in changes.items():
-        setattr(entry, field, value)
-    entry.save()
-    _audit_changes(entry, before, ESTABLISHMENT_AMOUNT_FIELDS, by=by, dossier=dossier)
+    _update_establishment(entry, dossier, changes, by)
     refresh_evaluation(dossier, by=by)
     return entry
+
+
+@transaction.atomic
+def update_establishments(dossier: Dossier, *, by, changes: dict[int, dict[str, Any]]) -> None:
+    """Apply the ESSMS grid (entry pk → changed fields) and evaluate once."""
+    require(permissions.can_edit_dossier(by, dossier))
+    if not changes:
+        return
+    entries = dossier.establishments.in_bulk(list(changes))
+    if set(changes) - set(entries):
+        raise DossierError("ESSMS inconnu dans ce projet.")
+    for pk, fields in changes.items():
+        _update_establishment(entries[pk], dossier, fields, by)
+    refresh_evaluation(dossier, by=by)
 
 
 @transaction.atomic
