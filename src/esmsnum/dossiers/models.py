@@ -15,6 +15,7 @@ from django.db.models import Q
 from esmsnum.domain import workflow
 
 from . import clock
+from .querysets import DossierQuerySet
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -133,6 +134,8 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("créé le", default=clock.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier"

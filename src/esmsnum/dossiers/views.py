@@ -45,12 +45,7 @@ EVALUATION_EVENT = "evaluation-changed"
 
 
 def _dossier_or_404(request, pk: int) -> Dossier:
-    dossier = (
-        permissions.dossiers_visible_to(request.user)
-        .select_related("region", "porteur", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
+    dossier = Dossier.objects.visible_to(request.user).for_detail().filter(pk=pk).first()
     if dossier is None:
         raise Http404("Dossier introuvable.")
     return dossier
@@ -137,9 +132,7 @@ def _evaluation_changed(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_GET
 def dossier_list(request):
-    dossiers = (
-        permissions.dossiers_visible_to(request.user).select_related("region", "porteur").order_by("-updated_at", "-id")
-    )
+    dossiers = Dossier.objects.visible_to(request.user).for_list().order_by("-updated_at", "-id")
     campaigns = {}
     rows = []
     for dossier in dossiers[:500]:

@@ -37,7 +37,7 @@ def _require(permission) -> None:
 
 
 def _dossier(request, pk: int, permission=permissions.can_view_instruction) -> Dossier:
-    dossier = get_object_or_404(Dossier.objects.select_related("porteur", "region"), pk=pk)
+    dossier = get_object_or_404(Dossier.objects.for_detail(), pk=pk)
     if not can_view_dossier(request.user, dossier):
         raise Http404("Dossier introuvable.")
     _require(permission(request.user, dossier))

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from esmsnum.dossiers.permissions import Permission, dossiers_visible_to
+from esmsnum.dossiers.models import Dossier
+from esmsnum.dossiers.permissions import Permission
 from esmsnum.dossiers.selectors import campaign_title
 from esmsnum.referential.models import Region
 
@@ -27,7 +28,7 @@ def _require(permission: Permission) -> None:
 
 
 def _dossier_or_404(request, pk: int):
-    dossier = dossiers_visible_to(request.user).select_related("region", "porteur").filter(pk=pk).first()
+    dossier = Dossier.objects.visible_to(request.user).for_detail().filter(pk=pk).first()
     if dossier is None:
         raise Http404("Dossier introuvable.")
     return dossier
