@@ -116,7 +116,7 @@ def can_file(user, dossier: Dossier) -> Permission:
     """Perform the filing transition (draft → filed); the deadline and pieces are checked by the service."""
     if not is_porteur_of(user, dossier):
         return _deny("Seul l'organisme porteur peut déposer le dossier.")
-    if dossier.status != Status.DRAFT:
+    if not workflow.allows(dossier.status, workflow.Action.FILE):
         return _deny(f"Le dossier est déjà à l'état « {dossier.get_status_display()} ».")
     return ALLOWED
 
@@ -124,7 +124,7 @@ def can_file(user, dossier: Dossier) -> Permission:
 def can_submit_complements(user, dossier: Dossier) -> Permission:
     if not is_porteur_of(user, dossier):
         return _deny("Seul l'organisme porteur peut transmettre les compléments.")
-    if dossier.status != Status.MORE_INFO_REQUESTED:
+    if not workflow.allows(dossier.status, workflow.Action.SUBMIT_COMPLEMENTS):
         return _deny("Aucun complément n'est demandé sur ce dossier.")
     return ALLOWED
 
@@ -160,7 +160,7 @@ def can_decide(user, dossier: Dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
         return permission
-    if dossier.status != Status.IN_COMMITTEE:
+    if not workflow.allows(dossier.status, workflow.Action.DECIDE):
         return _deny("Le dossier n'est pas inscrit à un comité de sélection.")
     return ALLOWED
 

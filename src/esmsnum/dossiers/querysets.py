@@ -31,6 +31,12 @@ class DossierQuerySet(models.QuerySet):
             ).distinct()
         return self.none()
 
+    def update(self, **kwargs) -> int:
+        """Bulk updates never change a status (the transition service does, with its table and log)."""
+        if "status" in kwargs:
+            raise ValueError("L'état d'un dossier ne change que par une transition du circuit.")
+        return super().update(**kwargs)
+
     def for_list(self) -> DossierQuerySet:
         """What a list row shows: the region and the porteur."""
         return self.select_related("region", "porteur")

@@ -20,6 +20,7 @@ from esmsnum.domain import workflow
 from esmsnum.referential.models import Establishment, Organisation
 
 from . import clock, permissions, selectors, services
+from .errors import require
 from .forms import (
     CommentForm,
     DocumentUploadForm,
@@ -51,11 +52,6 @@ def _dossier_or_404(request, pk: int) -> Dossier:
     return dossier
 
 
-def _require(permission: permissions.Permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
 def dossier_view(edit: bool = False):
     """Decorator: login, dossier visible (else 404), and editable by the user when ``edit`` (else 403)."""
 
@@ -65,7 +61,7 @@ def dossier_view(edit: bool = False):
         def wrapper(request, pk: int, *args, **kwargs):
             dossier = _dossier_or_404(request, pk)
             if edit:
-                _require(permissions.can_edit_dossier(request.user, dossier))
+                require(permissions.can_edit_dossier(request.user, dossier), PermissionDenied)
             # Dates of a dossier read in its region's time zone (deadlines are local to the region).
             with timezone.override(ZoneInfo(dossier.region.timezone)):
                 return view(request, dossier, *args, **kwargs)
@@ -157,7 +153,7 @@ def dossier_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_create(request):
-    _require(permissions.can_create_dossier(request.user))
+    require(permissions.can_create_dossier(request.user), PermissionDenied)
     organisation = request.user.organisation
     region = selectors.organisation_region(organisation)
     campaigns = selectors.open_campaigns(region.code) if region else []
@@ -508,7 +504,7 @@ def dossier_pieces(request, dossier: Dossier):
 @require_GET
 def document_download(request, dossier: Dossier, document_pk: int):
     document = get_object_or_404(Document, pk=document_pk, dossier=dossier)
-    _require(permissions.can_view_document(request.user, document))
+    require(permissions.can_view_document(request.user, document), PermissionDenied)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from esmsnum.accounts.models import Role
 from esmsnum.domain import selection, workflow
 from esmsnum.dossiers import selectors as dossier_selectors
+from esmsnum.dossiers.errors import require
 from esmsnum.dossiers.models import Dossier, Status
 from esmsnum.dossiers.permissions import can_view_dossier
 from esmsnum.referential.models import Region
@@ -31,16 +32,11 @@ BUTTON_ACTIONS = {workflow.Action.START_INSTRUCTION, workflow.Action.SEND_TO_COM
 COMMENT_ACTIONS = {workflow.Action.RESUME_INSTRUCTION, workflow.Action.WITHDRAW_FROM_COMMITTEE}
 
 
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
 def _dossier(request, pk: int, permission=permissions.can_view_instruction) -> Dossier:
     dossier = get_object_or_404(Dossier.objects.for_detail(), pk=pk)
     if not can_view_dossier(request.user, dossier):
         raise Http404("Dossier introuvable.")
-    _require(permission(request.user, dossier))
+    require(permission(request.user, dossier), PermissionDenied)
     return dossier
 
 
@@ -50,7 +46,7 @@ def _session(request, pk: int) -> CommitteeSession:
         pk=session.pk
     ):
         raise Http404("Comité introuvable.")
-    _require(permissions.can_view_committee(request.user, session))
+    require(permissions.can_view_committee(request.user, session), PermissionDenied)
     return session
 
 
@@ -58,7 +54,7 @@ def _session(request, pk: int) -> CommitteeSession:
 
 
 def _filtered(request):
-    _require(permissions.can_access_instruction(request.user))
+    require(permissions.can_access_instruction(request.user), PermissionDenied)
     base = selectors.instruction_dossiers(request.user)
     filters = selectors.ListFilters.from_params(request.GET)
     return base, filters, filters.apply(base)
@@ -336,7 +332,7 @@ def letter_download(request, pk: int):
     letter = get_object_or_404(NotificationLetter.objects.select_related("dossier"), pk=pk)
     if not can_view_dossier(request.user, letter.dossier):
         raise Http404("Courrier introuvable.")
-    _require(permissions.can_download_letter(request.user, letter))
+    require(permissions.can_download_letter(request.user, letter), PermissionDenied)
     return FileResponse(
         letter.file.open("rb"),
         as_attachment=True,
@@ -351,7 +347,7 @@ def letter_download(request, pk: int):
 @login_required
 def weights(request):
     user = request.user
-    _require(permissions.can_manage_weights(user))
+    require(permissions.can_manage_weights(user), PermissionDenied)
     campaigns = [c for c in selectors.all_campaigns() if c.priority_criteria]
     campaign_id = request.GET.get("campagne") or request.POST.get("campagne") or (campaigns[0].id if campaigns else "")
     campaign = next((c for c in campaigns if c.id == campaign_id), None)
@@ -367,7 +363,7 @@ def weights(request):
                 raise Http404("Aucune région.")
     else:
         region = user.region
-    _require(permissions.can_manage_weights(user, region.code))
+    require(permissions.can_manage_weights(user, region.code), PermissionDenied)
     criteria = selectors.criteria_for(campaign.id)
     current = selectors.weights_for(region.code, campaign.id)
     if request.method == "POST":
@@ -403,7 +399,7 @@ def weights(request):
 @login_required
 def committee_list(request):
     user = request.user
-    _require(permissions.can_access_instruction(user))
+    require(permissions.can_access_instruction(user), PermissionDenied)
     sessions = selectors.sessions_visible_to(user).order_by("-date", "-id")
     can_create = permissions.can_manage_committee(user, region_code=user.region_id)
     campaigns = [c for c in selectors.all_campaigns() if c.windows]
@@ -459,7 +455,7 @@ def committee_detail(request, pk: int):
     can_manage = permissions.can_manage_committee(request.user, session)
     envelope_form = forms.EnvelopeForm(initial={"envelope": session.envelope_eur}) if can_manage else None
     if request.method == "POST":
-        _require(can_manage)
+        require(can_manage, PermissionDenied)
         envelope_form = forms.EnvelopeForm(request.POST)
         if envelope_form.is_valid():
             try:

@@ -17,6 +17,13 @@ from ..selectors import campaign_open_in, get_campaign, organisation_region
 from .audit import _audit_changes
 from .evaluation import refresh_evaluation
 
+# What the porteur edits on the dossier itself (an allow-list: a new model field is not editable until listed).
+DOSSIER_FIELDS = (
+    "title", "project_type", "solution_name", "solution_editor", "solution_segur_referenced",
+    "solution_segur_corridor", "solution_segur_referencing_in_progress", "solution_in_national_market",
+    "solution_market_derogation", "services_socles", "request_equipment", "request_amoa_market",
+    "request_amoa_pilot", "amoa_quote_eur", "joins_funded_grappe", "other_european_funding", "description",
+)  # fmt: skip
 DOSSIER_AMOUNT_FIELDS = ("amoa_quote_eur", "total_amount_eur")
 ESTABLISHMENT_AMOUNT_FIELDS = ("hardware_quote_eur",)
 
@@ -53,16 +60,12 @@ def update_dossier(dossier: Dossier, *, by, changes: dict[str, Any]) -> Dossier:
     """Apply validated form data to the dossier's own fields."""
     require(permissions.can_edit_dossier(by, dossier))
     before = {f: getattr(dossier, f) for f in DOSSIER_AMOUNT_FIELDS}
-    allowed = {f.name for f in Dossier._meta.concrete_fields} - {
-        "id", "campaign", "region", "porteur", "status", "filed_at", "window", "evaluation", "evaluated_at",
-        "verdict", "guichet", "essms_count", "total_amount_eur", "created_by", "created_at", "updated_at",
-    }  # fmt: skip
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(DOSSIER_FIELDS)
     if unknown:
         raise DossierError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     for field, value in changes.items():
         setattr(dossier, field, value)
-    dossier.save()
+    dossier.save(update_fields=[*changes, "updated_at"])
     _audit_changes(dossier, before, ["amoa_quote_eur"], by=by, dossier=dossier)
     refresh_evaluation(dossier, by=by)
     return dossier

@@ -94,7 +94,7 @@ def transition(dossier: Dossier, action: str, by, comment: str = "", *, at: date
         locked.status = step.target
         stamp = _STAMPS.get(action)
         extra_fields = stamp(locked, by, at) if stamp else []
-        locked.save(update_fields=["status", "updated_at", *extra_fields])
+        locked.save(update_fields=["status", "updated_at", *extra_fields], allow_status_change=True)
         log = TransitionLog.objects.create(
             dossier=locked, action=action, from_status=step.source, to_status=step.target, by=by, comment=comment, at=at
         )
