@@ -104,3 +104,18 @@ def test_the_dossier_list_queries_do_not_grow_with_the_dossiers(client, world):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("dossiers:list"))
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("url_name", ["instruction:list", "dossiers:list"])
+def test_the_instructor_lists_do_not_grow_with_the_dossiers(client, world, url_name):
+    from esmsnum.dossiers.models import Status
+
+    client.force_login(world.users.instructor)
+    dossier_for(world, status=Status.FILED)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(url_name)).status_code == 200
+    for _ in range(4):
+        dossier_for(world, status=Status.FILED)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse(url_name)).status_code == 200
+    assert len(many) == len(few)
