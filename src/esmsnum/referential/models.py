@@ -6,6 +6,8 @@ from django.db.models.lookups import Exact
 
 from esmsnum.domain.text import search_key
 
+from .extract import establishment_search_text
+
 
 class Public(models.TextChoices):
     PA = "PA", "Personnes âgées"
@@ -175,7 +177,5 @@ class Establishment(models.Model):
 
     @staticmethod
     def compute_search_text(name: str, long_name: str, commune: str) -> str:
-        """Accent-free upper-case name, long name and commune, searched by the selectors."""
-        key = search_key(name)
-        long_key = search_key(long_name)
-        return " ".join(part for part in (key, long_key if long_key != key else "", search_key(commune)) if part)[:400]
+        """Accent-free upper-case name, long name and commune, searched by the selectors (one definition: extract)."""
+        return establishment_search_text(name, long_name, commune)
