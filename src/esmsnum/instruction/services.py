@@ -17,6 +17,7 @@ from django.db import transaction
 from esmsnum.audit.services import record_audit
 from esmsnum.core.clock import now
 from esmsnum.domain import selection, workflow
+from esmsnum.domain.reference import ars_seat
 from esmsnum.dossiers import services as dossier_services
 from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Status
@@ -293,27 +294,6 @@ def decide(
 
 # --- letters and notification -------------------------------------------------------------------------------------
 
-ARS_SEATS = {
-    "01": "Gourbeyre",
-    "02": "Fort-de-France",
-    "03": "Cayenne",
-    "04": "Saint-Denis",
-    "06": "Mamoudzou",
-    "11": "Paris",
-    "24": "Orléans",
-    "27": "Dijon",
-    "28": "Caen",
-    "32": "Lille",
-    "44": "Strasbourg",
-    "52": "Nantes",
-    "53": "Rennes",
-    "75": "Bordeaux",
-    "76": "Montpellier",
-    "84": "Lyon",
-    "93": "Marseille",
-    "94": "Ajaccio",
-}
-
 
 def _references(references) -> str:
     """``a.txt §1 ; §2`` and ``a.txt §1`` → ``a.txt §1 ; a.txt §2`` (each cited once, with its file)."""
@@ -371,7 +351,7 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
     return letters.LetterData(
         reference=dossier.reference,
         region_name=dossier.region.name,
-        place=ARS_SEATS.get(dossier.region_id, dossier.region.name),
+        place=ars_seat(dossier.region_id) or dossier.region.name,
         date=today,
         campaign_label=campaign.title if campaign else dossier.campaign,
         porteur_name=dossier.porteur.name or str(dossier.porteur),

@@ -41,7 +41,7 @@ import json, os, sys, time, importlib
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esmsnum.config.settings")
 import django
 django.setup()
-from esmsnum.measure import peak_rss_mb
+from esmsnum_bench.measure import peak_rss_mb
 module, _, name = sys.argv[1].rpartition(".")
 function = getattr(importlib.import_module(module), name)
 started = time.perf_counter()
@@ -192,8 +192,8 @@ def bench_finess(path: Path | None, databases: str, postgres_url: str, as_json: 
         if not as_json:
             click.echo(f"{kind} : base jetable, migration…", err=True)
         with throwaway_database(kind, postgres_url) as (url, tmp):
-            first = run_measured("esmsnum.referential.benchmark.import_file", [str(path)], url, var_dir=tmp)
-            again = run_measured("esmsnum.referential.benchmark.import_file", [str(path)], url, var_dir=tmp)
+            first = run_measured("esmsnum_bench.finess.import_file", [str(path)], url, var_dir=tmp)
+            again = run_measured("esmsnum_bench.finess.import_file", [str(path)], url, var_dir=tmp)
         results.append({"database": kind, "first": first, "again": again})
     if as_json:
         payload = [

@@ -3,9 +3,9 @@
 - :func:`run_product`: the product's code path, exactly as ``esmsnum usage compute`` (validation of every row,
   the definition, rates and targets, CSV rendering);
 - :func:`run_bare_checked`: the hand-written DuckDB query doing the same work (the definitions and the checks of
-  every row, :func:`esmsnum.domain.indicators.bare.bare_checked_query`), rows fetched into Python;
+  every row, :func:`esmsnum_bench.usage_bare.bare_checked_query`), rows fetched into Python;
 - :func:`run_bare`: the hand-written DuckDB query of the definitions alone, no check
-  (:func:`esmsnum.domain.indicators.bare.bare_query`), rows fetched into Python.
+  (:func:`esmsnum_bench.usage_bare.bare_query`), rows fetched into Python.
 
 Each returns the per-ESSMS counts' digest so that the benchmark can check they agree, and the number of bad rows
 it found (the product fails on any; the bare query without checks cannot tell).
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import duckdb
 
-from esmsnum.domain.indicators.bare import bare_checked_query, bare_query
 from esmsnum.domain.indicators.extract import DEFAULT_MEMORY_LIMIT, compute_usage
 from esmsnum.domain.indicators.output import to_csv
 from esmsnum.domain.indicators.rates import COUNTS
 from esmsnum.domain.indicators.targets import usage_targets
 from esmsnum.domain.indicators.window import measurement_window
-from esmsnum.measure import peak_rss_mb
+from esmsnum_bench.measure import peak_rss_mb
+from esmsnum_bench.usage_bare import bare_checked_query, bare_query
 
 
 def _cpu() -> float:

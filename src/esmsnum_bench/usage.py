@@ -9,7 +9,7 @@ Goals (each printed as met or not): product / bare query ≤ 1.0, against the qu
 the query without checks (the gap to the latter is the price of the checks that the spec requires), and the
 product's peak memory ≤ 3 GB.
 
-The command joins the ``bench`` group of :mod:`esmsnum.cli.bench` (or brings its own while it is absent).
+The command joins the ``bench`` group of :mod:`esmsnum_bench.cli` (or brings its own while it is absent).
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ RUNS = (  # (key in the figures, child function, label)
 
 _CHILD = """
 import json, sys
-from esmsnum.domain.indicators import bench
+from esmsnum_bench import usage_runs as bench
 print("@@BENCH@@" + json.dumps(getattr(bench, sys.argv[1])(*sys.argv[2:])))
 """
 
 
 def _child(function: str, *args: str) -> dict:
-    from esmsnum.cli.bench import run_child
+    from esmsnum_bench.cli import run_child
 
     return run_child(_CHILD, [function, *args], label=function)
 
@@ -236,7 +236,7 @@ def _thousands(value: float) -> str:
     return group_thousands(str(round(value)), " ")
 
 
-from esmsnum.cli.bench import bench as _bench_group  # noqa: E402 - the group is defined before its commands
+from esmsnum_bench.cli import bench as _bench_group  # noqa: E402 - the group is defined before its commands
 
 _bench_group.add_command(bench_usage)
 COMMANDS: list = []  # registered through the `bench` group

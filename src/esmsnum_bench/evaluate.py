@@ -1,7 +1,7 @@
 """`esmsnum bench evaluate`: evaluate a national-scale batch of synthetic dossiers in one process.
 
 Goal: ≥ 1,000 dossiers per second for 3,000 dossiers and 45,000 ESSMS in all (validation of the JSON contract
-included). The command joins the ``bench`` group of :mod:`esmsnum.cli.bench` when that module exists, else it
+included). The command joins the ``bench`` group of :mod:`esmsnum_bench.cli` when that module exists, else it
 brings its own ``bench`` group.
 """
 
@@ -156,7 +156,7 @@ def bench_evaluate(dossiers: int, essms: int, seed: int) -> None:
     )
 
 
-from esmsnum.cli.bench import bench as _bench_group  # noqa: E402 - the group is defined before its commands
+from esmsnum_bench.cli import bench as _bench_group  # noqa: E402 - the group is defined before its commands
 
 _bench_group.add_command(bench_evaluate)
 COMMANDS: list = []  # registered through the `bench` group

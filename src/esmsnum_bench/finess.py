@@ -1,11 +1,11 @@
-"""Functions run by `esmsnum bench finess` in a child process (see :mod:`esmsnum.cli.bench`)."""
+"""Functions run by `esmsnum bench finess` in a child process (see :mod:`esmsnum_bench.cli`)."""
 
 from __future__ import annotations
 
 
 def import_file(path: str) -> dict:
     """Import a FINESS extract; return its counts (JSON-serialisable)."""
-    from .importer import import_extract
+    from esmsnum.referential.importer import import_extract
 
     result = import_extract(path)
     return {
