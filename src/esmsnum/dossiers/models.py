@@ -11,6 +11,7 @@ from django.db import IntegrityError, models
 from django.db.models import Q
 
 from esmsnum.core import clock
+from esmsnum.core.models import TimestampedModel
 from esmsnum.domain import workflow
 
 from .querysets import DossierQuerySet
@@ -86,7 +87,7 @@ class StatusChangeRefused(IntegrityError):
     constraints: hence an ``IntegrityError``)."""
 
 
-class Dossier(models.Model):
+class Dossier(TimestampedModel):
     campaign = models.CharField("campagne", max_length=64, db_index=True)
     region = models.ForeignKey(
         "referential.Region", verbose_name="ARS instructrice", on_delete=models.PROTECT, related_name="dossiers"
@@ -135,9 +136,6 @@ class Dossier(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("créé le", default=clock.now)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
-
     objects = DossierQuerySet.as_manager()
 
     class Meta:

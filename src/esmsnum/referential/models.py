@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from esmsnum.core.models import TimestampedModel
 from esmsnum.domain.text import search_key
 
 from .extract import establishment_search_text
@@ -82,7 +83,7 @@ class Category(models.Model):
         return f"{self.code} - {self.label}"
 
 
-class Organisation(models.Model):
+class Organisation(TimestampedModel):
     """An organisme gestionnaire (OG), identified by its FINESS juridique (EJ)."""
 
     finess_ej = models.CharField("FINESS juridique", max_length=9, unique=True)
@@ -91,8 +92,6 @@ class Organisation(models.Model):
     is_ght = models.BooleanField("groupement hospitalier de territoire", default=False)
     national_entity = models.BooleanField("rattaché à une entité nationale", default=False)
     search_text = models.CharField("texte de recherche", max_length=200, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "organisme gestionnaire"
@@ -115,7 +114,7 @@ class Organisation(models.Model):
         return search_key(name)[:200]
 
 
-class Establishment(models.Model):
+class Establishment(TimestampedModel):
     """An ESSMS (or any FINESS establishment), identified by its FINESS géographique (ET)."""
 
     finess_et = models.CharField("FINESS géographique", max_length=9, unique=True)
@@ -146,8 +145,6 @@ class Establishment(models.Model):
     is_open = models.BooleanField("ouvert", default=True)
     closed_on = models.DateField("fermé le", null=True, blank=True)
     source_digest = models.CharField("empreinte de la ligne FINESS", max_length=32, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "établissement (ESSMS)"

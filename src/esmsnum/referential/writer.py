@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connections
-from django.utils import timezone
+
+from esmsnum.core import clock
 
 from .extract import ExtractError, ReferenceTables, Row, organisation_department
 from .models import Category, Establishment, Organisation
@@ -144,7 +145,7 @@ class Writer:
             self.result.categories_created += len(self.ctx.new_categories)
             self.ctx.new_categories = []
         self._create_organisations(rows)
-        now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        now = self.connection.ops.adapt_datetimefield_value(clock.now())
         creates: list[list] = []
         updates: list[list] = []
         reopens: list[list] = []
@@ -189,7 +190,7 @@ class Writer:
                 missing[row.finess_ej] = organisation_department(row.finess_ej, self.ctx.departments)
         if not missing:
             return
-        now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        now = self.connection.ops.adapt_datetimefield_value(clock.now())
         with self.connection.cursor() as cursor:
             self.insert_organisation.execute(
                 cursor,
@@ -208,7 +209,7 @@ class Writer:
                 f"(plus de {MAX_AUTO_CLOSE_SHARE * 100:.0f} %) : s'il s'agit bien de l'extraction nationale complète, "
                 "relancez avec --full ; sinon avec --partial"
             )
-        now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        now = self.connection.ops.adapt_datetimefield_value(clock.now())
         day = self.connection.ops.adapt_datefield_value(closed_on)
         with self.connection.cursor() as cursor:
             for start in range(0, len(to_close), 500):
