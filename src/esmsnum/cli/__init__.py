@@ -17,6 +17,7 @@ GROUPS = [
     "esmsnum.cli.finess",
     "esmsnum.cli.campaigns",
     "esmsnum.cli.usage",
+    "esmsnum.cli.payments",
     "esmsnum.cli.bench",
     "esmsnum.cli.bench_evaluate",  # joins the bench group above (or brings its own while it is absent)
     "esmsnum.cli.bench_usage",  # idem
