@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "esmsnum.dossiers",
     "esmsnum.instruction",
     "esmsnum.usage",
+    "esmsnum.funding",
     "esmsnum.api",
     "esmsnum.web",
 ]

@@ -111,18 +111,23 @@ def _latest(events: list, kind: type, accept=lambda event: True):
     return chosen
 
 
-def _region_split(data: ScheduleInput, amount: Decimal) -> list[tuple[str, Decimal]]:
-    """Split between the paying ARS by ESSMS count; the porteur's region takes the rest (when it holds no ESSMS of
-    the project, the region with the most ESSMS does, as in the decision)."""
-    counts = {share.region: share.essms_count for share in data.granted.by_region}
+def region_split(amount: Decimal, porteur_region: str, counts: dict[str, int]) -> list[tuple[str, Decimal]]:
+    """Split ``amount`` between the paying ARS by ESSMS count; every region but the porteur's gets its share rounded
+    half up, the porteur's region takes the rest (when it holds no ESSMS of the project, the region with the most
+    ESSMS does, as in the decision). Without counts the porteur's region pays it all."""
     if not counts:
-        return [(data.porteur_region, amount)]
+        return [(porteur_region, amount)]
     codes = sorted(counts)
-    rest = data.porteur_region
+    rest = porteur_region
     if rest not in counts or counts[rest] == 0:
         rest = sorted(codes, key=lambda code: (-counts[code], code))[0]
     amounts = split_by_weight(amount, [counts[code] for code in codes], codes.index(rest))
     return list(zip(codes, amounts, strict=True))
+
+
+def _region_split(data: ScheduleInput, amount: Decimal) -> list[tuple[str, Decimal]]:
+    counts = {share.region: share.essms_count for share in data.granted.by_region}
+    return region_split(amount, data.porteur_region, counts)
 
 
 def _final_grant(data: ScheduleInput, campaign: Campaign, statement: ExpenseStatement | None) -> dict[str, Decimal]:
