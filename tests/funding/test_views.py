@@ -50,7 +50,7 @@ def test_ars_generates_and_records_the_signed_convention(client, funded, users):
     assert selectors.project_schedule(funded).tranche("advance").status == "payable"
     download = client.get(reverse("funding:convention_file", args=[funded.pk, "signee"]))
     assert download.status_code == 200
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # reading closes the file
     client.force_login(users.porteur)
     forbidden = client.post(reverse("funding:generate", args=[funded.pk]))
     assert forbidden.status_code == 403
