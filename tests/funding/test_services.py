@@ -294,3 +294,21 @@ def test_nothing_before_notification(world):
     dossier.save()
     with pytest.raises(FundingError, match="notifié"):
         services.generate_convention(dossier, by=world.users.instructor)
+
+
+def test_abandoned_after_the_advance_recovers_paid_minus_certified_expenses(funded, users):
+    sign(funded, users)
+    services.issue_payment_order(funded, by=users.instructor, tranche="advance", region="04")  # 26 000
+    statement = services.submit_expense_statement(
+        funded,
+        by=users.porteur,
+        stated_on=dt.date(2025, 8, 1),
+        certifier="Comptable public",
+        upload=pdf(),
+        lines={"hardware": D("4000"), "software": D("6000.40")},
+    )
+    services.review(statement, by=users.instructor, accept=True)
+    with pytest.raises(FundingError, match="Rien à recouvrer"):
+        services.issue_recovery_orders(funded, by=users.instructor, reason="Projet abandonné")
+    [order] = services.issue_recovery_orders(funded, by=users.instructor, reason="Projet abandonné", abandoned=True)
+    assert order.amount_eur == D("15999.60")

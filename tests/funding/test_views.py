@@ -108,3 +108,24 @@ def test_not_funded_dossier_says_why(client, world):
     dossier.save()
     response = page(client, world.users.instructor, dossier)
     assert "pas encore été notifié" in response.content.decode()
+
+
+def test_recovery_and_withheld_forms(client, funded, users):
+    from esmsnum.funding import services
+    from esmsnum.funding.models import RecoveryOrder
+
+    sign(funded, users)
+    services.issue_payment_order(funded, by=users.instructor, tranche="advance", region="04")
+    client.force_login(users.instructor)
+    assert "Recouvrement" in client.get(reverse("funding:dossier", args=[funded.pk])).content.decode()
+    refused = client.post(reverse("funding:recovery", args=[funded.pk]), {"reason": "Abandon"})
+    assert refused.status_code == 400  # nothing paid beyond the final grant
+    done = client.post(reverse("funding:recovery", args=[funded.pk]), {"reason": "Abandon", "abandoned": "on"})
+    assert done.status_code == 302
+    assert RecoveryOrder.objects.get().amount_eur == 26000
+    not_withheld = client.post(
+        reverse("funding:withheld", args=[funded.pk]), {"kind": "close", "reason": "Cibles non atteintes"}
+    )
+    assert not_withheld.status_code == 400
+    client.force_login(users.porteur)
+    assert client.post(reverse("funding:recovery", args=[funded.pk]), {"reason": "x"}).status_code == 403

@@ -61,6 +61,9 @@ class OrderForm(forms.Form):
 
 class RecoveryForm(forms.Form):
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+    abandoned = forms.BooleanField(
+        label="Projet abandonné : recouvrer le montant versé diminué des dépenses réelles certifiées", required=False
+    )
 
 
 class WithheldForm(forms.Form):

@@ -172,6 +172,18 @@ def project_schedule(dossier: Dossier, at: dt.date | None = None) -> Schedule:
     return schedule_from_json(schedule_input(dossier, at))
 
 
+def certified_expenses(dossier: Dossier) -> Decimal:
+    """The real expenses of the latest accepted (certified) expense statement, all lines (0 without one)."""
+    statement = (
+        ExpenseStatement.objects.filter(dossier=dossier, status=ReviewStatus.ACCEPTED)
+        .order_by("-stated_on", "-id")
+        .first()
+    )
+    if statement is None:
+        return ZERO
+    return cents(sum((line.real_expense_eur for line in statement.lines.all()), ZERO))
+
+
 # --- orders -------------------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from esmsnum.domain.money import cents
 from esmsnum.domain.schedule.compute import region_split
-from esmsnum.domain.schedule.rules import late_signature, release_pro_rata
+from esmsnum.domain.schedule.rules import abandonment_recovery, late_signature, release_pro_rata
 from esmsnum.dossiers.models import Dossier, Message, MessageKind
 from esmsnum.dossiers.permissions import Permission
 from esmsnum.dossiers.services import record_audit
@@ -305,8 +305,11 @@ def issue_payment_order(dossier: Dossier, *, by, tranche: str, region: str, at: 
     return order
 
 
-def issue_recovery_orders(dossier: Dossier, *, by, reason: str, at: dt.datetime | None = None) -> list[RecoveryOrder]:
-    """Recover what was paid beyond the final grant (002 §4.4.1), each paying ARS its share."""
+def issue_recovery_orders(
+    dossier: Dossier, *, by, reason: str, at: dt.datetime | None = None, abandoned: bool = False
+) -> list[RecoveryOrder]:
+    """Recover what was paid beyond the final grant (002 §4.4.1), each paying ARS its share. ``abandoned``: the
+    project stops after the advance, the paid amount minus the certified real expenses is recovered."""
     _require(permissions.can_manage_funding(by, dossier))
     _funded(dossier)
     reason = (reason or "").strip()
@@ -318,13 +321,14 @@ def issue_recovery_orders(dossier: Dossier, *, by, reason: str, at: dt.datetime 
         with transaction.atomic():
             Dossier.objects.select_for_update().get(pk=dossier.pk)
             schedule = selectors.project_schedule(dossier, issued_on)
-            if schedule.recovery_eur <= 0:
+            due = schedule.recovery_eur
+            if abandoned:
+                due = abandonment_recovery(schedule.paid_eur, selectors.certified_expenses(dossier))
+            if due <= 0:
                 raise FundingError("Rien à recouvrer : le montant versé ne dépasse pas le montant finalement dû.")
             if RecoveryOrder.objects.filter(dossier=dossier).exists():
                 raise FundingError("Les ordres de recouvrement de ce dossier sont déjà émis.")
-            for region, amount in region_split(
-                schedule.recovery_eur, dossier.region_id, selectors.region_counts(dossier)
-            ):
+            for region, amount in region_split(due, dossier.region_id, selectors.region_counts(dossier)):
                 if amount <= 0:
                     continue
                 sequence = _next(RecoveryOrder, region, issued_on.year)

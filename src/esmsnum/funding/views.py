@@ -243,11 +243,13 @@ def issue_recovery(request, pk: int):
     dossier = _dossier(request, pk)
     _require(permissions.can_manage_funding(request.user, dossier))
     form = forms.RecoveryForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    valid = form.is_valid()
+    reason = form.cleaned_data["reason"] if valid else ""
+    abandoned = form.cleaned_data["abandoned"] if valid else False
     return _run(
         request,
         dossier,
-        lambda: services.issue_recovery_orders(dossier, by=request.user, reason=reason),
+        lambda: services.issue_recovery_orders(dossier, by=request.user, reason=reason, abandoned=abandoned),
         "Ordres de recouvrement émis.",
     )
 
