@@ -130,7 +130,8 @@ def schedule_input(dossier: Dossier, at: dt.date | None = None) -> dict:
             {"kind": milestone.kind, "on": milestone.completed_on.isoformat(), "invoice": bool(milestone.invoice_file)}
         )
     if campaign.phase == "generalisation":
-        for statement in ExpenseStatement.objects.filter(dossier=dossier).exclude(status=ReviewStatus.REJECTED):
+        statements = ExpenseStatement.objects.filter(dossier=dossier).exclude(status=ReviewStatus.REJECTED)
+        for statement in statements.prefetch_related("lines"):
             events.append(
                 {
                     "kind": "expense_statement",
