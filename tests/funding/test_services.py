@@ -154,6 +154,11 @@ def test_multi_region_each_ars_orders_its_share(world):
         decisions={"04": D("10500"), "32": D("10500")},
     )
     sign(dossier, users)
+    from esmsnum.funding.convention import render_convention_html
+
+    html = render_convention_html(dossier)
+    assert "chaque ARS finance la part des ESSMS de sa région" in html
+    assert "ARS Hauts-de-France : 5\u202f250,00" in html
     mine = services.issue_payment_order(dossier, by=users.instructor, tranche="advance", region="04")
     assert selectors.project_schedule(dossier).tranche("advance").status == "payable"
     theirs = services.issue_payment_order(dossier, by=users.instructor_other, tranche="advance", region="32")

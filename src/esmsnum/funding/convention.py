@@ -123,6 +123,10 @@ def convention_context(dossier: Dossier) -> dict:
         ],
         "tranches": tranches,
         "multi_region": len(counts) > 1,
+        "region_totals": [
+            {"region": names.get(code, code), "essms": counts[code], "amount_fr": format_eur(part)}
+            for code, part in region_split(total, dossier.region_id, counts)
+        ],
         "targets": targets,
         "commitments_missing": commitments_missing,
         "is_2024": campaign.phase == "generalisation",
