@@ -208,7 +208,7 @@ def demo_pdf(title: str) -> bytes:
 def _complete(dossier, spec, porteur_user, establishments) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from esmsnum.dossiers import services
+    from esmsnum.dossiers import selectors, services
     from esmsnum.dossiers.models import DossierEstablishment
 
     changes = {"project_type": spec["project_type"], **SOLUTION, **spec.get("extra", {})}
@@ -230,7 +230,7 @@ def _complete(dossier, spec, porteur_user, establishments) -> None:
     for member in dossier.members.all():
         services.update_member(member, by=porteur_user, changes={"maturity_self_assessment": True})
     if spec.get("pieces", True):
-        for piece in services.piece_requirements(dossier):
+        for piece in selectors.piece_requirements(dossier):
             if piece.mandatory:
                 upload = SimpleUploadedFile(f"{piece.label[:60]}.pdf", demo_pdf(piece.label), "application/pdf")
                 services.upload_document(dossier, by=porteur_user, piece_code=piece.code, uploaded_file=upload)

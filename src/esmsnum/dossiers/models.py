@@ -1,7 +1,7 @@
 """Funding applications (dossiers): the grappe, its ESSMS, the pieces, the workflow log, the audit and messages.
 
-A dossier holds exactly what ``dossier-contract.md`` describes (see ``services.dossier_to_contract``); the engine's
-last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
+A dossier holds exactly what ``dossier-contract.md`` describes (see ``contract_mapping.dossier_to_contract``); the
+engine's last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
 """
 
 import uuid
@@ -9,12 +9,13 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Q
 
 from esmsnum.domain import workflow
 
 from . import clock
+from .querysets import DossierQuerySet
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -82,6 +83,11 @@ class Guichet(models.TextChoices):
 # demonstration) so that filing dates, logs and messages tell one consistent story.
 
 
+class StatusChangeRefused(IntegrityError):
+    """A save that would change a dossier's status outside the transition service (an invariant, like the DB
+    constraints: hence an ``IntegrityError``)."""
+
+
 class Dossier(models.Model):
     campaign = models.CharField("campagne", max_length=64, db_index=True)
     region = models.ForeignKey(
@@ -134,6 +140,8 @@ class Dossier(models.Model):
     created_at = models.DateTimeField("créé le", default=clock.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    objects = DossierQuerySet.as_manager()
+
     class Meta:
         verbose_name = "dossier"
         ordering = ["-created_at", "-id"]
@@ -154,6 +162,36 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    # The status changes only through the transition service (``services.workflow.transition``: table, guards,
+    # log), which saves with ``allow_status_change=True``; any other save that would change it is refused.
+
+    def save(self, *args, allow_status_change: bool = False, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        stored = getattr(self, "_stored_status", None)
+        writes_status = update_fields is None or "status" in update_fields
+        if (
+            not self._state.adding
+            and writes_status
+            and stored is not None
+            and self.status != stored
+            and not allow_status_change
+        ):
+            raise StatusChangeRefused(
+                f"L'état du dossier ({stored} → {self.status}) ne change que par une transition du circuit."
+            )
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_status = self.__dict__.get("status")
 
     @property
     def reference(self) -> str:

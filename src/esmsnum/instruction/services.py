@@ -17,25 +17,20 @@ from django.db import transaction
 from esmsnum.domain import selection, workflow
 from esmsnum.dossiers import services as dossier_services
 from esmsnum.dossiers.clock import now
+from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Status
-from esmsnum.dossiers.permissions import Permission
 
 from . import letters, permissions, selectors
 from .models import CommitteeDecision, CommitteeSession, NotificationLetter, Score, ScoringWeight
 
 
-class InstructionError(Exception):
+class InstructionError(ServiceError):
     """A refused operation; the message (French) is shown to the user."""
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _require(permission: Permission) -> None:
-    if not permission:
-        raise InstructionError(permission.reason)
 
 
 def _transition(dossier: Dossier, action: str, by, comment: str = "", at: dt.datetime | None = None) -> None:
@@ -51,7 +46,7 @@ def _transition(dossier: Dossier, action: str, by, comment: str = "", at: dt.dat
 @transaction.atomic
 def set_weights(*, by, region, campaign_id: str, weights: dict[str, Decimal]) -> None:
     """Set the weights of the campaign's priority criteria for ``region`` (0 to 10; 0 disables a criterion)."""
-    _require(permissions.can_manage_weights(by, region.code))
+    require(permissions.can_manage_weights(by, region.code), InstructionError)
     criteria = {c.code for c in selectors.criteria_for(campaign_id)}
     if not criteria:
         raise InstructionError(f"La campagne « {campaign_id} » n'a pas de critères de priorisation.")
@@ -79,7 +74,7 @@ def set_weights(*, by, region, campaign_id: str, weights: dict[str, Decimal]) ->
 @transaction.atomic
 def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]]) -> selection.ScoreResult | None:
     """Record the instructor's marks (criterion → (mark 0..5 or None, justification)) and return the new score."""
-    _require(permissions.can_score(by, dossier))
+    require(permissions.can_score(by, dossier), InstructionError)
     criteria = {c.code for c in selectors.criteria_for(dossier.campaign)}
     existing = selectors.marks_for(dossier)
     for code, (mark, comment) in marks.items():
@@ -124,7 +119,7 @@ def start_instruction(dossier: Dossier, *, by) -> None:
 def request_information(dossier: Dossier, *, by, body: str) -> None:
     """Ask the porteur for more information: the message joins the dossier's thread and the dossier reopens for
     editing by the porteur (more_info_requested)."""
-    _require(permissions.can_request_information(by, dossier))
+    require(permissions.can_request_information(by, dossier), InstructionError)
     body = (body or "").strip()
     if not body:
         raise InstructionError("Précisez les compléments attendus du porteur.")
@@ -152,7 +147,7 @@ def withdraw_from_committee(dossier: Dossier, *, by, comment: str) -> None:
 def create_session(
     *, by, region, campaign_id: str, window_code: str, date: dt.date, envelope: Decimal
 ) -> CommitteeSession:
-    _require(permissions.can_manage_committee(by, region_code=region.code))
+    require(permissions.can_manage_committee(by, region_code=region.code), InstructionError)
     campaign = selectors.campaign_or_none(campaign_id)
     if campaign is None:
         raise InstructionError(f"Campagne inconnue : « {campaign_id} ».")
@@ -184,7 +179,7 @@ def create_session(
 
 @transaction.atomic
 def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason: str) -> None:
-    _require(permissions.can_manage_committee(by, session))
+    require(permissions.can_manage_committee(by, session), InstructionError)
     reason = (reason or "").strip()
     if not reason:
         raise InstructionError("Motivez la modification de l'enveloppe.")
@@ -229,12 +224,12 @@ def decide(
     """
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if locked.status == Status.IN_COMMITTEE:
-        _require(permissions.can_decide_in(by, locked))
+        require(permissions.can_decide_in(by, locked), InstructionError)
     elif locked.status == Status.DECIDED:
-        _require(permissions.can_amend_decision(by, locked))
+        require(permissions.can_amend_decision(by, locked), InstructionError)
     else:
         raise InstructionError("Le dossier n'est pas inscrit à un comité de sélection.")
-    _require(permissions.can_manage_committee(by, session))
+    require(permissions.can_manage_committee(by, session), InstructionError)
     if session.region_id != locked.region_id or session.campaign != locked.campaign:
         raise InstructionError("Ce comité ne porte pas sur la campagne et la région du dossier.")
     try:
@@ -400,7 +395,7 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
 
 def preview_letter(dossier: Dossier, *, by) -> bytes:
     """The letter as it would be generated now (ARS side only, nothing stored)."""
-    _require(permissions.can_view_instruction(by, dossier))
+    require(permissions.can_view_instruction(by, dossier), InstructionError)
     decision = selectors.current_decision(dossier)
     if decision is None:
         raise InstructionError("Le dossier n'a pas encore de décision du comité.")
@@ -413,7 +408,7 @@ def notify(dossier: Dossier, *, by, at: dt.datetime | None = None) -> Notificati
     ``at`` (default: the platform's clock) dates the letter and the notification.
     """
     at = at or now()
-    _require(permissions.can_notify(by, dossier))
+    require(permissions.can_notify(by, dossier), InstructionError)
     try:
         workflow.check(dossier.status, workflow.Action.NOTIFY, by.role)
     except workflow.TransitionRefused as exc:

@@ -1,8 +1,4 @@
-"""Pages of the instruction journey (ARS): they orchestrate; rules live in the domain core, services, selectors.
-
-Every view checks a permission function: 404 when the object is not visible to the user at all (no existence leak),
-403 when it is visible but the action is not allowed.
-"""
+"""The instruction list and exports, and a dossier's instruction page (actions, scores, decision, letter)."""
 
 from __future__ import annotations
 
@@ -18,47 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from esmsnum.accounts.models import Role
 from esmsnum.domain import selection, workflow
-from esmsnum.dossiers import services as dossier_services
-from esmsnum.dossiers.models import Dossier, Status
+from esmsnum.dossiers import selectors as dossier_selectors
+from esmsnum.dossiers.errors import require
+from esmsnum.dossiers.models import Dossier
 from esmsnum.dossiers.permissions import can_view_dossier
-from esmsnum.referential.models import Region
 
-from . import exports, forms, permissions, selectors, services
-from .models import CommitteeSession, NotificationLetter
-
-# Transitions offered as plain buttons on the instruction page; the others have their own forms.
-BUTTON_ACTIONS = {workflow.Action.START_INSTRUCTION, workflow.Action.SEND_TO_COMMITTEE}
-COMMENT_ACTIONS = {workflow.Action.RESUME_INSTRUCTION, workflow.Action.WITHDRAW_FROM_COMMITTEE}
-
-
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
-def _dossier(request, pk: int, permission=permissions.can_view_instruction) -> Dossier:
-    dossier = get_object_or_404(Dossier.objects.select_related("porteur", "region"), pk=pk)
-    if not can_view_dossier(request.user, dossier):
-        raise Http404("Dossier introuvable.")
-    _require(permission(request.user, dossier))
-    return dossier
-
-
-def _session(request, pk: int) -> CommitteeSession:
-    session = get_object_or_404(CommitteeSession.objects.select_related("region"), pk=pk)
-    if not permissions.can_access_instruction(request.user) or not selectors.sessions_visible_to(request.user).filter(
-        pk=session.pk
-    ):
-        raise Http404("Comité introuvable.")
-    _require(permissions.can_view_committee(request.user, session))
-    return session
-
+from .. import exports, forms, permissions, selectors, services
+from ..models import NotificationLetter
+from .common import BUTTON_ACTIONS, COMMENT_ACTIONS, _dossier
 
 # --- dossier list and exports -------------------------------------------------------------------------------------
 
 
 def _filtered(request):
-    _require(permissions.can_access_instruction(request.user))
+    require(permissions.can_access_instruction(request.user), PermissionDenied)
     base = selectors.instruction_dossiers(request.user)
     filters = selectors.ListFilters.from_params(request.GET)
     return base, filters, filters.apply(base)
@@ -124,7 +93,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
     checks = selectors.referential_check(dossier)
     evaluation = dossier.evaluation or {}
     decision = selectors.current_decision(dossier)
-    actions = dossier_services.available_actions(dossier, user)
+    actions = dossier_selectors.available_actions(dossier, user)
     sessions = selectors.sessions_for(dossier)
     default_session = selectors.session_for(dossier)
     decision_form = None
@@ -148,7 +117,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
             "committed": committed,
             "remaining": session.envelope_eur - committed,
         }
-    required = dossier_services.required_documents(dossier)
+    required = dossier_selectors.required_documents(dossier)
     documents = list(dossier.documents.all())
     present = {d.piece_code for d in documents}
     context = {
@@ -336,160 +305,10 @@ def letter_download(request, pk: int):
     letter = get_object_or_404(NotificationLetter.objects.select_related("dossier"), pk=pk)
     if not can_view_dossier(request.user, letter.dossier):
         raise Http404("Courrier introuvable.")
-    _require(permissions.can_download_letter(request.user, letter))
+    require(permissions.can_download_letter(request.user, letter), PermissionDenied)
     return FileResponse(
         letter.file.open("rb"),
         as_attachment=True,
         filename=f"decision-{letter.dossier.reference}.pdf",
         content_type="application/pdf",
-    )
-
-
-# --- weights ------------------------------------------------------------------------------------------------------
-
-
-@login_required
-def weights(request):
-    user = request.user
-    _require(permissions.can_manage_weights(user))
-    campaigns = [c for c in selectors.all_campaigns() if c.priority_criteria]
-    campaign_id = request.GET.get("campagne") or request.POST.get("campagne") or (campaigns[0].id if campaigns else "")
-    campaign = next((c for c in campaigns if c.id == campaign_id), None)
-    if campaign is None:
-        raise Http404("Campagne inconnue.")
-    if user.role == Role.ADMIN:
-        region_code = request.GET.get("region") or request.POST.get("region")
-        if region_code:
-            region = get_object_or_404(Region, code=region_code)
-        else:
-            region = Region.objects.filter(dossiers__isnull=False).order_by("code").first() or Region.objects.first()
-            if region is None:
-                raise Http404("Aucune région.")
-    else:
-        region = user.region
-    _require(permissions.can_manage_weights(user, region.code))
-    criteria = selectors.criteria_for(campaign.id)
-    current = selectors.weights_for(region.code, campaign.id)
-    if request.method == "POST":
-        form = forms.WeightsForm(request.POST, criteria=criteria, weights=current)
-        if form.is_valid():
-            try:
-                services.set_weights(by=user, region=region, campaign_id=campaign.id, weights=form.weights())
-            except services.InstructionError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, "Pondérations enregistrées : les scores des dossiers sont recalculés.")
-                return redirect(f"{reverse('instruction:weights')}?campagne={campaign.id}&region={region.code}")
-    else:
-        form = forms.WeightsForm(criteria=criteria, weights=current)
-    return render(
-        request,
-        "instruction/weights.html",
-        {
-            "title": "Pondération des critères de priorisation",
-            "form": form,
-            "campaigns": campaigns,
-            "campaign": campaign,
-            "region": region,
-            "regions": Region.objects.all() if user.role == Role.ADMIN else [],
-            "mark_max": selection.MARK_MAX,
-        },
-    )
-
-
-# --- committees ---------------------------------------------------------------------------------------------------
-
-
-@login_required
-def committee_list(request):
-    user = request.user
-    _require(permissions.can_access_instruction(user))
-    sessions = selectors.sessions_visible_to(user).order_by("-date", "-id")
-    can_create = permissions.can_manage_committee(user, region_code=user.region_id)
-    campaigns = [c for c in selectors.all_campaigns() if c.windows]
-    form = None
-    if can_create and user.region_id:
-        if request.method == "POST":
-            form = forms.SessionForm(request.POST, campaigns=campaigns)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    session = services.create_session(
-                        by=user,
-                        region=user.region,
-                        campaign_id=data["campaign"],
-                        window_code=data["window_code"],
-                        date=data["date"],
-                        envelope=data["envelope"],
-                    )
-                except services.InstructionError as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(request, "Comité de sélection créé.")
-                    return redirect("instruction:committee", pk=session.pk)
-        else:
-            initial = {}
-            if campaigns:
-                campaign = campaigns[0]
-                existing = sessions.filter(region_id=user.region_id, campaign=campaign.id).first()
-                envelope = existing.envelope_eur if existing else campaign.envelope(user.region_id)
-                initial = {"campaign": campaign.id, "envelope": envelope}
-            form = forms.SessionForm(campaigns=campaigns, initial=initial)
-    elif request.method == "POST":
-        raise PermissionDenied("Seul un instructeur de l'ARS peut créer un comité de sélection.")
-    rows = []
-    for session in sessions:
-        rows.append(
-            (
-                session,
-                selectors.campaign_title(session.campaign),
-                selectors.window_label(session.campaign, session.window_code),
-            )
-        )
-    return render(
-        request,
-        "instruction/committee_list.html",
-        {"title": "Comités de sélection", "rows": rows, "form": form},
-    )
-
-
-@login_required
-def committee_detail(request, pk: int):
-    session = _session(request, pk)
-    can_manage = permissions.can_manage_committee(request.user, session)
-    envelope_form = forms.EnvelopeForm(initial={"envelope": session.envelope_eur}) if can_manage else None
-    if request.method == "POST":
-        _require(can_manage)
-        envelope_form = forms.EnvelopeForm(request.POST)
-        if envelope_form.is_valid():
-            try:
-                services.update_envelope(
-                    session,
-                    by=request.user,
-                    envelope=envelope_form.cleaned_data["envelope"],
-                    reason=envelope_form.cleaned_data["reason"],
-                )
-            except services.InstructionError as exc:
-                envelope_form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Enveloppe régionale modifiée (modification historisée).")
-                return redirect("instruction:committee", pk=session.pk)
-    rows, summary = selectors.committee_table(session)
-    crossing = next((row.ranked.rank for row in rows if not row.ranked.within_envelope), None)
-    return render(
-        request,
-        "instruction/committee_detail.html",
-        {
-            "title": f"Comité de sélection du {session.date:%d/%m/%Y}",
-            "session": session,
-            "campaign_title": selectors.campaign_title(session.campaign),
-            "window_label": selectors.window_label(session.campaign, session.window_code),
-            "rows": rows,
-            "summary": summary,
-            "crossing": crossing,
-            "envelope_form": envelope_form,
-            "can_manage": can_manage,
-            "overrides": [row for row in rows if row.decision and row.decision.override],
-            "in_committee": Status.IN_COMMITTEE,
-        },
     )
