@@ -33,11 +33,20 @@ def evaluation(lines, by_region):
     }
 
 
-def fund(world, *, campaign="generalisation-2024", lines=None, by_region=None, decisions=None, **kwargs):
+def fund(
+    world,
+    *,
+    campaign="generalisation-2024",
+    lines=None,
+    by_region=None,
+    decisions=None,
+    status=Status.NOTIFIED,
+    **kwargs,
+):
     """A notified dossier with its group A decision(s) (one per deciding region) and its notification letter."""
     lines = lines or {"usage": Decimal("14000"), "software": Decimal("28000"), "hardware": Decimal("10000")}
     by_region = by_region or {"04": 2}
-    dossier = dossier_for(world, status=Status.NOTIFIED, campaign=campaign, **kwargs)
+    dossier = dossier_for(world, status=status, campaign=campaign, **kwargs)
     dossier.evaluation = evaluation(lines, by_region)
     dossier.guichet = "regional"
     dossier.total_amount_eur = sum(lines.values())

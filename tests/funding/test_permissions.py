@@ -21,3 +21,5 @@ def test_roles(funded, users):
     assert not permissions.can_order_share(users.national, funded, "04", regions)
     assert permissions.can_view_funding(users.member, funded)
     assert not permissions.can_view_funding(users.other, funded)
+    assert not permissions.can_view_funding(users.instructor_other, funded, {"04"})
+    assert permissions.can_view_funding(users.instructor_other, funded, {"04", "32"})  # a paying ARS

@@ -294,9 +294,7 @@ def test_2021_usage_without_commitments_is_never_met(world):
 def test_nothing_before_notification(world):
     from esmsnum.dossiers.models import Status
 
-    dossier = fund(world)
-    dossier.status = Status.DECIDED
-    dossier.save()
+    dossier = fund(world, status=Status.DECIDED)
     with pytest.raises(FundingError, match="notifié"):
         services.generate_convention(dossier, by=world.users.instructor)
 

@@ -78,6 +78,12 @@ def test_order_from_the_page_and_refused_for_another_ars(client, world):
     again = client.post(reverse("funding:order", args=[dossier.pk]), {"tranche": "advance", "region": "04"})
     assert again.status_code == 400
     assert "déjà fait l" in again.content.decode()
+    client.force_login(users.instructor_other)  # the other paying ARS sees the page and orders its own share
+    text = client.get(reverse("funding:dossier", args=[dossier.pk])).content.decode()
+    assert text.count("Émettre l’ordre de paiement") == 1
+    response = client.post(reverse("funding:order", args=[dossier.pk]), {"tranche": "advance", "region": "32"})
+    assert response.status_code == 302
+    assert PaymentOrder.objects.filter(region_id="32").get().number == "OP-2025-32-0001"
 
 
 def test_porteur_declares_and_ars_asks_again(client, funded, users):
@@ -110,9 +116,7 @@ def test_orders_export(client, funded, users, role, status):
 def test_not_funded_dossier_says_why(client, world):
     from esmsnum.dossiers.models import Status
 
-    dossier = fund(world)
-    dossier.status = Status.DECIDED
-    dossier.save()
+    dossier = fund(world, status=Status.DECIDED)
     response = page(client, world.users.instructor, dossier)
     assert "pas encore été notifié" in response.content.decode()
 

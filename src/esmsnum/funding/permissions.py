@@ -8,6 +8,7 @@
 """
 
 from esmsnum.accounts.models import Role
+from esmsnum.dossiers.models import Status
 from esmsnum.dossiers.permissions import ALLOWED, Permission, can_view_dossier, is_porteur_of
 
 
@@ -19,7 +20,16 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def can_view_funding(user, dossier) -> Permission:
+def can_view_funding(user, dossier, paying_regions=()) -> Permission:
+    """Read the funding page: whoever may see the dossier, and the instructors of every paying ARS of a notified
+    multi-region project (each orders its own share; campaign-rules.md, Corrections v2)."""
+    if (
+        _active(user)
+        and user.role == Role.INSTRUCTOR
+        and user.region_id in paying_regions
+        and dossier.status == Status.NOTIFIED
+    ):
+        return ALLOWED
     return can_view_dossier(user, dossier)
 
 

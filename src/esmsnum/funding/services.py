@@ -18,6 +18,7 @@ from django.db.models import Max
 from esmsnum.domain.money import cents
 from esmsnum.domain.schedule.compute import region_split
 from esmsnum.domain.schedule.rules import abandonment_recovery, late_signature, release_pro_rata
+from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Message, MessageKind
 from esmsnum.dossiers.permissions import Permission
 from esmsnum.dossiers.services import record_audit
@@ -40,13 +41,12 @@ from .models import (
 )
 
 
-class FundingError(Exception):
-    """A refused write; the message (French) says why."""
+class FundingError(ServiceError):
+    """A refused write after the decision; the message (French) says why."""
 
 
 def _require(permission: Permission) -> None:
-    if not permission:
-        raise FundingError(permission.reason)
+    require(permission, FundingError)
 
 
 def _funded(dossier: Dossier):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from esmsnum.accounts.models import Role
-from esmsnum.dossiers.permissions import dossiers_visible_to
+from esmsnum.dossiers.models import Dossier
 from esmsnum.instruction.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import exports, forms, permissions, selectors, services
@@ -28,10 +28,10 @@ def _require(permission) -> None:
 
 
 def _dossier(request, pk: int):
-    dossier = dossiers_visible_to(request.user).select_related("region", "porteur").filter(pk=pk).first()
-    if dossier is None:
+    """The dossier when the user may read its funding (404 otherwise: no existence leak)."""
+    dossier = Dossier.objects.select_related("region", "porteur").filter(pk=pk).first()
+    if dossier is None or not permissions.can_view_funding(request.user, dossier, selectors.region_counts(dossier)):
         raise Http404("Dossier introuvable.")
-    _require(permissions.can_view_funding(request.user, dossier))
     return dossier
 
 
