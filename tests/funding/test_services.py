@@ -315,3 +315,41 @@ def test_abandoned_after_the_advance_recovers_paid_minus_certified_expenses(fund
         services.issue_recovery_orders(funded, by=users.instructor, reason="Projet abandonné")
     [order] = services.issue_recovery_orders(funded, by=users.instructor, reason="Projet abandonné", abandoned=True)
     assert order.amount_eur == D("15999.60")
+
+
+def test_milestone_dates_and_statement_amounts_are_checked(funded, users):
+    sign(funded, users)
+    with pytest.raises(FundingError, match="précède la signature"):
+        services.declare_milestone(
+            funded, by=users.porteur, kind=MilestoneKind.PROJECT, completed_on=dt.date(2024, 11, 1)
+        )
+    with pytest.raises(FundingError, match="futur"):
+        services.declare_milestone(
+            funded, by=users.porteur, kind=MilestoneKind.PROJECT, completed_on=dt.date(2025, 9, 2)
+        )
+    with pytest.raises(FundingError, match="paramétrage ne conditionne"):
+        services.declare_milestone(
+            funded, by=users.porteur, kind=MilestoneKind.CONFIGURATION, completed_on=dt.date(2025, 3, 1)
+        )
+    with pytest.raises(FundingError, match="2 décimales"):
+        services.submit_expense_statement(
+            funded,
+            by=users.porteur,
+            stated_on=dt.date(2025, 7, 1),
+            certifier="CAC",
+            upload=pdf(),
+            lines={"hardware": D("-1")},
+        )
+    with pytest.raises(FundingError, match="non accordées"):
+        services.submit_expense_statement(
+            funded,
+            by=users.porteur,
+            stated_on=dt.date(2025, 7, 1),
+            certifier="CAC",
+            upload=pdf(),
+            lines={"hardware": D("1"), "amoa_pilot": D("1")},
+        )
+    milestone = services.declare_milestone(
+        funded, by=users.porteur, kind=MilestoneKind.PROJECT, completed_on=dt.date(2025, 6, 30), proof=pdf("pv.pdf")
+    )
+    assert milestone.proof_file

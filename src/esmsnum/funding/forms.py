@@ -22,6 +22,7 @@ class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label="Jalon", choices=MilestoneKind.choices)
     completed_on = forms.DateField(label="Date de fin", widget=DateInput)
     invoice = forms.FileField(label="Facture (obligatoire en 2021)", required=False)
+    proof = forms.FileField(label="Autre justificatif (procès-verbal de fin, par exemple)", required=False)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

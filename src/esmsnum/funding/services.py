@@ -163,7 +163,9 @@ def record_signed_convention(dossier: Dossier, *, by, upload, signed_on: dt.date
 
 
 @transaction.atomic
-def declare_milestone(dossier: Dossier, *, by, kind: str, completed_on: dt.date, invoice=None, comment="") -> Milestone:
+def declare_milestone(
+    dossier: Dossier, *, by, kind: str, completed_on: dt.date, invoice=None, proof=None, comment=""
+) -> Milestone:
     """The porteur declares the end of configuration or of the project; 2021: with its invoice (003)."""
     _require(permissions.can_declare(by, dossier))
     campaign = _funded(dossier)
@@ -171,8 +173,11 @@ def declare_milestone(dossier: Dossier, *, by, kind: str, completed_on: dt.date,
         raise FundingError("Jalon inconnu.")
     if kind == MilestoneKind.CONFIGURATION and len(campaign.tranches) < 3:
         raise FundingError("La fin du paramétrage ne conditionne aucune tranche de cette campagne.")
-    if not Convention.objects.filter(dossier=dossier, signed_on__isnull=False).exists():
+    convention = Convention.objects.filter(dossier=dossier, signed_on__isnull=False).first()
+    if convention is None:
         raise FundingError("La convention de financement n'est pas encore signée.")
+    if completed_on < convention.signed_on:
+        raise FundingError(f"La date de fin précède la signature de la convention ({convention.signed_on:%d/%m/%Y}).")
     if completed_on > selectors.today(dossier):
         raise FundingError("La date de fin est dans le futur.")
     if campaign.phase != "generalisation" and invoice is None:
@@ -182,6 +187,9 @@ def declare_milestone(dossier: Dossier, *, by, kind: str, completed_on: dt.date,
     if checked:
         milestone.invoice_file.save(checked.name, invoice, save=False)
         milestone.invoice_sha256 = checked.sha256
+    checked_proof = _checked(proof)
+    if checked_proof:
+        milestone.proof_file.save(checked_proof.name, proof, save=False)
     milestone.save()
     _post(dossier, by, f"{milestone.get_kind_display()} déclarée au {completed_on:%d/%m/%Y}.", MessageKind.REPLY)
     return milestone
@@ -206,17 +214,21 @@ def submit_expense_statement(
         raise FundingError(f"Indiquez la dépense réelle des lignes plafonnées : {', '.join(missing)}.")
     if not (certifier or "").strip():
         raise FundingError("Indiquez qui a visé l'état (comptable public ou commissaire aux comptes).")
+    expenses = {}
+    for code, amount in lines.items():
+        amount = Decimal(str(amount))
+        if amount < 0 or amount != cents(amount):
+            raise FundingError(f"Dépense réelle de la ligne {code} : un montant positif en euros (2 décimales).")
+        expenses[code] = amount
     checked = _checked(upload)
     statement = ExpenseStatement(
         dossier=dossier, stated_on=stated_on, certifier=certifier.strip(), declared_by=by, sha256=checked.sha256
     )
     statement.file.save(checked.name, upload, save=False)
     statement.save()
-    for code, amount in lines.items():
-        amount = Decimal(str(amount))
-        if amount < 0 or amount != cents(amount):
-            raise FundingError(f"Dépense réelle de la ligne {code} : un montant positif en euros (2 décimales).")
-        ExpenseLine.objects.create(statement=statement, code=code, real_expense_eur=amount)
+    ExpenseLine.objects.bulk_create(
+        ExpenseLine(statement=statement, code=code, real_expense_eur=amount) for code, amount in expenses.items()
+    )
     _post(dossier, by, f"État récapitulatif des dépenses du {stated_on:%d/%m/%Y} déposé.", MessageKind.REPLY)
     return statement
 

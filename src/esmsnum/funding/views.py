@@ -166,6 +166,7 @@ def declare_milestone(request, pk: int):
             kind=data["kind"],
             completed_on=data["completed_on"],
             invoice=data["invoice"],
+            proof=data["proof"],
             comment=data["comment"],
         ),
         "Jalon déclaré : l'ARS va le vérifier.",
