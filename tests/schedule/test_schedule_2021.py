@@ -119,3 +119,56 @@ def test_no_expense_statement_in_2021():
     with pytest.raises(ScheduleInputError) as error:
         run(with_events(t2(), statement(acquisition=1)))
     assert error.value.errors[0][0] == "events[0].kind"
+
+
+def test_hand_worked_2021_t2_example():
+    """003 « Modalités de financement »: 40 % at the signature (paid), 40 % at the end of configuration on its
+    invoice (payable), 20 % at the end of deployment withheld because the usage criteria are not met; each ARS
+    pays pro rata of its ESSMS (003 « Nota bene »: 8 in Hauts-de-France, 4 in Île-de-France)."""
+    import json
+    from pathlib import Path
+
+    from esmsnum.domain.schedule import to_json_dict
+
+    document = json.loads((Path(__file__).parent / "example-2021-t2.input.json").read_text(encoding="utf-8"))
+    assert to_json_dict(run(document)) == {
+        "granted_eur": D("120000.00"),
+        "final_grant_eur": D("120000.00"),
+        "paid_eur": D("48000.00"),
+        "due_eur": D("48000.00"),
+        "recovery_eur": D("0.00"),
+        "expected_end": "2022-12-01",
+        "overdue": False,
+        "tranches": [
+            {
+                "code": "signature",
+                "percent": 40,
+                "amount_eur": D("48000.00"),
+                "status": "paid",
+                "by_region": [
+                    {"region": "11", "amount_eur": D("16000.00")},
+                    {"region": "32", "amount_eur": D("32000.00")},
+                ],
+            },
+            {
+                "code": "configuration",
+                "percent": 40,
+                "amount_eur": D("48000.00"),
+                "status": "payable",
+                "by_region": [
+                    {"region": "11", "amount_eur": D("16000.00")},
+                    {"region": "32", "amount_eur": D("32000.00")},
+                ],
+            },
+            {
+                "code": "deployment_end",
+                "percent": 20,
+                "amount_eur": D("24000.00"),
+                "status": "withheld",
+                "by_region": [
+                    {"region": "11", "amount_eur": D("8000.00")},
+                    {"region": "32", "amount_eur": D("16000.00")},
+                ],
+            },
+        ],
+    }
