@@ -112,3 +112,12 @@ def test_unreadable_files_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "JSON invalide" in result.output
     assert invoke("-", stdin="[]").exit_code == 2
+
+
+def test_text_report_2021_has_no_statement_wording():
+    path = EXAMPLE.parent / "example-2021-t2.input.json"
+    result = invoke(str(path), "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert "état certifié" not in result.output
+    assert "RETENUE" in result.output
+    assert "ARS Île-de-France (11)" in result.output

@@ -28,9 +28,9 @@ def render_text(schedule: Schedule) -> str:
         out.append(f"Fin prévue : {fmt_date(schedule.expected_end)}{late}")
     out += _title("Montants")
     out += _amount_line("Montant accordé", fmt_eur(schedule.granted_eur))
-    label = "Montant finalement dû" + (
-        " (dépenses réelles de l'état certifié)" if schedule.statement_certified else " (avant état certifié)"
-    )
+    label = "Montant finalement dû"
+    if campaign.phase == "generalisation":
+        label += " (dépenses réelles de l'état certifié)" if schedule.statement_certified else " (avant état certifié)"
     out += _amount_line(label, fmt_eur(schedule.final_grant_eur))
     out += _amount_line("Déjà versé", fmt_eur(schedule.paid_eur))
     out += _amount_line("À verser maintenant", fmt_eur(schedule.due_eur))
