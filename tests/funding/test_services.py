@@ -353,3 +353,9 @@ def test_milestone_dates_and_statement_amounts_are_checked(funded, users):
         funded, by=users.porteur, kind=MilestoneKind.PROJECT, completed_on=dt.date(2025, 6, 30), proof=pdf("pv.pdf")
     )
     assert milestone.proof_file
+
+
+def test_a_multi_region_dossier_is_funded_once_every_ars_decided_its_share(world):
+    dossier = fund(world, by_region={"04": 1, "32": 1}, decisions={"04": D("26000")})
+    with pytest.raises(FundingError, match="manque la décision de l'ARS 32"):
+        services.generate_convention(dossier, by=world.users.instructor)

@@ -47,6 +47,15 @@ def funded_decisions(dossier: Dossier) -> list[CommitteeDecision]:
         latest[decision.session.region_id] = decision
     if not latest or any(decision.group != DecisionGroup.A for decision in latest.values()):
         raise NotFunded("Le dossier n'a pas été retenu pour un financement (décision du groupe A).")
+    counts = region_counts(dossier)
+    if len(counts) > 1 and dossier.guichet != "national":
+        undecided = sorted(set(counts) - set(latest))
+        if undecided:
+            raise NotFunded(
+                "Projet multirégional : chaque ARS concernée décide sa part ; manque la décision de "
+                + ", ".join(f"l'ARS {code}" for code in undecided)
+                + " (campaign-rules.md, corrections v2)."
+            )
     return list(latest.values())
 
 
