@@ -20,7 +20,6 @@ from esmsnum.domain.schedule.compute import region_split
 from esmsnum.domain.schedule.rules import abandonment_recovery, late_signature, release_pro_rata
 from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Message, MessageKind
-from esmsnum.dossiers.permissions import Permission
 from esmsnum.dossiers.services import record_audit
 from esmsnum.dossiers.uploads import PDF, UploadRejected, check_upload
 from esmsnum.referential.models import Region
@@ -43,10 +42,6 @@ from .models import (
 
 class FundingError(ServiceError):
     """A refused write after the decision; the message (French) says why."""
-
-
-def _require(permission: Permission) -> None:
-    require(permission, FundingError)
 
 
 def _funded(dossier: Dossier):
@@ -80,7 +75,7 @@ def _post(dossier: Dossier, by, body: str, kind: str = MessageKind.NOTE) -> None
 @transaction.atomic
 def generate_convention(dossier: Dossier, *, by) -> Convention:
     """Generate (or regenerate, while unsigned) the convention PDF from the decision."""
-    _require(permissions.can_manage_funding(by, dossier))
+    require(permissions.can_manage_funding(by, dossier), FundingError)
     _funded(dossier)
     convention = Convention.objects.select_for_update().filter(dossier=dossier).first()
     if convention is not None and convention.signed_on:
@@ -100,7 +95,7 @@ def generate_convention(dossier: Dossier, *, by) -> Convention:
 @transaction.atomic
 def upload_grappe_convention(dossier: Dossier, *, by, upload) -> Convention:
     """2021-t1: the convention between the OG of the grappe (000 §5), before the ARS–porteur convention is signed."""
-    _require(permissions.can_declare(by, dossier))
+    require(permissions.can_declare(by, dossier), FundingError)
     _funded(dossier)
     convention = Convention.objects.select_for_update().filter(dossier=dossier).first()
     if convention is None:
@@ -124,7 +119,7 @@ def grappe_convention_needed(dossier: Dossier, campaign) -> bool:
 @transaction.atomic
 def record_signed_convention(dossier: Dossier, *, by, upload, signed_on: dt.date) -> Convention:
     """The signed convention (PDF) and its date: the project starts. 2021-t2 signed late → flagged."""
-    _require(permissions.can_manage_funding(by, dossier))
+    require(permissions.can_manage_funding(by, dossier), FundingError)
     campaign = _funded(dossier)
     convention = Convention.objects.select_for_update().filter(dossier=dossier).first()
     if convention is None:
@@ -167,7 +162,7 @@ def declare_milestone(
     dossier: Dossier, *, by, kind: str, completed_on: dt.date, invoice=None, proof=None, comment=""
 ) -> Milestone:
     """The porteur declares the end of configuration or of the project; 2021: with its invoice (003)."""
-    _require(permissions.can_declare(by, dossier))
+    require(permissions.can_declare(by, dossier), FundingError)
     campaign = _funded(dossier)
     if kind not in MilestoneKind.values:
         raise FundingError("Jalon inconnu.")
@@ -200,7 +195,7 @@ def submit_expense_statement(
     dossier: Dossier, *, by, stated_on: dt.date, certifier: str, upload, lines: dict[str, Decimal]
 ) -> ExpenseStatement:
     """2024: the statement of expenses certified by the public accountant or the auditor (002 §4.5.2)."""
-    _require(permissions.can_declare(by, dossier))
+    require(permissions.can_declare(by, dossier), FundingError)
     campaign = _funded(dossier)
     if campaign.phase != "generalisation":
         raise FundingError("Les campagnes de 2021 ne demandent pas d'état récapitulatif des dépenses.")
@@ -237,7 +232,7 @@ def submit_expense_statement(
 def review(item: Milestone | ExpenseStatement, *, by, accept: bool, comment: str = "") -> None:
     """The ARS accepts the porteur's proof or asks for it again (reason required), in the dossier's thread."""
     dossier = item.dossier
-    _require(permissions.can_manage_funding(by, dossier))
+    require(permissions.can_manage_funding(by, dossier), FundingError)
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status != ReviewStatus.SUBMITTED:
         raise FundingError("Ce justificatif a déjà été vérifié.")
@@ -271,7 +266,7 @@ def issue_payment_order(dossier: Dossier, *, by, tranche: str, region: str, at: 
     balance); never twice for the same share."""
     _funded(dossier)
     counts = selectors.region_counts(dossier)
-    _require(permissions.can_order_share(by, dossier, region, set(counts)))
+    require(permissions.can_order_share(by, dossier, region, set(counts)), FundingError)
     issued_on = selectors.today(dossier, at)
     try:
         with transaction.atomic():
@@ -322,7 +317,7 @@ def issue_recovery_orders(
 ) -> list[RecoveryOrder]:
     """Recover what was paid beyond the final grant (002 §4.4.1), each paying ARS its share. ``abandoned``: the
     project stops after the advance, the paid amount minus the certified real expenses is recovered."""
-    _require(permissions.can_manage_funding(by, dossier))
+    require(permissions.can_manage_funding(by, dossier), FundingError)
     _funded(dossier)
     reason = (reason or "").strip()
     if not reason:
@@ -368,7 +363,7 @@ def decide_withheld(
 ) -> WithheldDecision:
     """The ARS's decision on a withheld balance, with its reason: extend (new date), release pro rata of the ESSMS
     meeting their targets, or close without it (``funding-lifecycle.md``)."""
-    _require(permissions.can_manage_funding(by, dossier))
+    require(permissions.can_manage_funding(by, dossier), FundingError)
     campaign = _funded(dossier)
     reason = (reason or "").strip()
     if not reason:

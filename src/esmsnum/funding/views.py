@@ -15,16 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from esmsnum.accounts.models import Role
+from esmsnum.dossiers.errors import require
 from esmsnum.dossiers.models import Dossier
 from esmsnum.instruction.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import exports, forms, permissions, selectors, services
 from .models import Convention, ExpenseStatement, Milestone, PaymentOrder, RecoveryOrder, WithheldDecision
-
-
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
 
 
 def _dossier(request, pk: int):
@@ -106,7 +102,7 @@ def dossier_funding(request, pk: int):
 @require_POST
 def generate_convention(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_manage_funding(request.user, dossier))
+    require(permissions.can_manage_funding(request.user, dossier), PermissionDenied)
     return _run(request, dossier, lambda: services.generate_convention(dossier, by=request.user), "Convention générée.")
 
 
@@ -114,7 +110,7 @@ def generate_convention(request, pk: int):
 @require_POST
 def sign_convention(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_manage_funding(request.user, dossier))
+    require(permissions.can_manage_funding(request.user, dossier), PermissionDenied)
     form = forms.SignedConventionForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, status=400, signed_form=form)
@@ -134,7 +130,7 @@ def sign_convention(request, pk: int):
 @require_POST
 def grappe_convention(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_declare(request.user, dossier))
+    require(permissions.can_declare(request.user, dossier), PermissionDenied)
     form = forms.FileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, status=400, grappe_form=form)
@@ -152,7 +148,7 @@ def grappe_convention(request, pk: int):
 @require_POST
 def declare_milestone(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_declare(request.user, dossier))
+    require(permissions.can_declare(request.user, dossier), PermissionDenied)
     form = forms.MilestoneForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, status=400, milestone_form=form)
@@ -178,7 +174,7 @@ def declare_milestone(request, pk: int):
 @require_POST
 def submit_statement(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_declare(request.user, dossier))
+    require(permissions.can_declare(request.user, dossier), PermissionDenied)
     form = forms.StatementForm(request.POST, request.FILES, lines=_statement_lines(dossier))
     if not form.is_valid():
         return _page(request, dossier, status=400, statement_form=form)
@@ -203,7 +199,7 @@ def submit_statement(request, pk: int):
 @require_POST
 def review(request, pk: int, kind: str, item_pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_manage_funding(request.user, dossier))
+    require(permissions.can_manage_funding(request.user, dossier), PermissionDenied)
     model = {"jalon": Milestone, "etat": ExpenseStatement}.get(kind)
     item = model.objects.filter(dossier=dossier, pk=item_pk).first() if model else None
     if item is None:
@@ -229,7 +225,10 @@ def issue_order(request, pk: int):
     if not form.is_valid():
         raise Http404("Tranche introuvable.")
     data = form.cleaned_data
-    _require(permissions.can_order_share(request.user, dossier, data["region"], set(selectors.region_counts(dossier))))
+    require(
+        permissions.can_order_share(request.user, dossier, data["region"], set(selectors.region_counts(dossier))),
+        PermissionDenied,
+    )
     return _run(
         request,
         dossier,
@@ -242,7 +241,7 @@ def issue_order(request, pk: int):
 @require_POST
 def issue_recovery(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_manage_funding(request.user, dossier))
+    require(permissions.can_manage_funding(request.user, dossier), PermissionDenied)
     form = forms.RecoveryForm(request.POST)
     valid = form.is_valid()
     reason = form.cleaned_data["reason"] if valid else ""
@@ -259,7 +258,7 @@ def issue_recovery(request, pk: int):
 @require_POST
 def decide_withheld(request, pk: int):
     dossier = _dossier(request, pk)
-    _require(permissions.can_manage_funding(request.user, dossier))
+    require(permissions.can_manage_funding(request.user, dossier), PermissionDenied)
     form = forms.WithheldForm(request.POST)
     if not form.is_valid():
         return _page(request, dossier, status=400, withheld_form=form)
