@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets locally: /api/v1/docs works offline
     "esmsnum.accounts",
     "esmsnum.referential",
+    "esmsnum.audit",
     "esmsnum.dossiers",
     "esmsnum.instruction",
     "esmsnum.usage",

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from esmsnum.core import clock
 from esmsnum.domain import engine
 from esmsnum.referential.models import Financeur
 
-from . import clock
 from .models import Dossier, GrappeMember
 
 

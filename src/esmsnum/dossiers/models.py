@@ -7,14 +7,12 @@ engine's last evaluation is kept as a JSON snapshot with its verdict, guichet an
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models
 from django.db.models import Q
 
+from esmsnum.core import clock
 from esmsnum.domain import workflow
 
-from . import clock
 from .querysets import DossierQuerySet
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -374,36 +372,6 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
-
-
-class AuditEntry(models.Model):
-    """A change to an amount or a decision: which object, which field, old and new values, who, when, why.
-
-    Generic (content type + object id) so that the instruction app records its decisions and amounts here too;
-    ``dossier`` is set whenever the change concerns a dossier, for the dossier's history.
-    """
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="audit")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
-    subject = GenericForeignKey("content_type", "object_id")
-    field = models.CharField("donnée", max_length=64)
-    old_value = models.JSONField("ancienne valeur", null=True, blank=True)
-    new_value = models.JSONField("nouvelle valeur", null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", default=clock.now)
-    comment = models.TextField("motif", blank=True)
-
-    class Meta:
-        verbose_name = "entrée d'historique"
-        verbose_name_plural = "historique des montants et décisions"
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
 class MessageKind(models.TextChoices):

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
+from esmsnum.core import clock
 from esmsnum.domain import campaigns, workflow
 from esmsnum.referential import selectors as referential_selectors
 from esmsnum.referential.models import Establishment, Organisation
 
-from . import clock, permissions
+from . import permissions
 from .errors import DossierError
 from .models import Document, Dossier, Status
 

@@ -14,9 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from esmsnum.audit.services import record_audit
+from esmsnum.core.clock import now
 from esmsnum.domain import selection, workflow
 from esmsnum.dossiers import services as dossier_services
-from esmsnum.dossiers.clock import now
 from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Status
 
@@ -66,9 +67,7 @@ def set_weights(*, by, region, campaign_id: str, weights: dict[str, Decimal]) ->
             defaults={"weight": weight, "updated_by": by},
         )
         if before.get(code) != weight:
-            dossier_services.record_audit(
-                obj, f"weight:{code}", before.get(code), weight, by=by, comment="Pondération régionale"
-            )
+            record_audit(obj, f"weight:{code}", before.get(code), weight, by=by, comment="Pondération régionale")
 
 
 @transaction.atomic
@@ -84,7 +83,7 @@ def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]
         old = existing.get(code)
         if mark is None:
             if old is not None:
-                dossier_services.record_audit(old, f"score:{code}", old.value, None, by=by, dossier=dossier)
+                record_audit(old, f"score:{code}", old.value, None, by=by, dossier=dossier)
                 old.delete()
             continue
         try:
@@ -97,7 +96,7 @@ def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]
             dossier=dossier, criterion_code=code, defaults={"value": mark, "comment": comment, "scored_by": by}
         )
         if old is None or old.value != mark:
-            dossier_services.record_audit(
+            record_audit(
                 score,
                 f"score:{code}",
                 old.value if old else None,
@@ -173,7 +172,7 @@ def create_session(
         envelope_eur=envelope,
         created_by=by,
     )
-    dossier_services.record_audit(session, "envelope_eur", None, envelope, by=by, comment="Création du comité")
+    record_audit(session, "envelope_eur", None, envelope, by=by, comment="Création du comité")
     return session
 
 
@@ -192,7 +191,7 @@ def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason:
             continue
         sibling.envelope_eur = envelope
         sibling.save(update_fields=["envelope_eur"])
-        dossier_services.record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
+        record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
     session.refresh_from_db()
 
 
@@ -275,11 +274,9 @@ def decide(
     comment = "Décision du comité" if previous is None else "Modification de la décision du comité"
     for field in ("group", "amount_granted_eur", "recommendation"):
         if old[field] != getattr(decision, field):
-            dossier_services.record_audit(
-                decision, field, old[field], getattr(decision, field), by=by, dossier=locked, comment=comment
-            )
+            record_audit(decision, field, old[field], getattr(decision, field), by=by, dossier=locked, comment=comment)
     if check.exceeds:
-        dossier_services.record_audit(
+        record_audit(
             decision,
             "envelope_override",
             str(session.envelope_eur),

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
+from esmsnum.core import clock
 from esmsnum.domain.indicators.declaration import DeclarationError, parse_declaration
 from esmsnum.domain.indicators.extract import BadRowsError, ExtractError, compute_usage
 from esmsnum.domain.indicators.reasons import SHORT
 from esmsnum.domain.indicators.targets import UnknownCampaign, usage_targets
-from esmsnum.dossiers import clock
 from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier
 from esmsnum.referential.models import Establishment

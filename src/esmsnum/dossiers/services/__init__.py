@@ -6,6 +6,8 @@ The names below are re-exported so that ``from esmsnum.dossiers import services`
 ORM → contract mapping in ``esmsnum.dossiers.contract_mapping``.
 """
 
+from esmsnum.audit.services import record_audit
+
 from ..contract_mapping import FIELD_LABELS, dossier_to_contract, evaluate_contract
 from ..errors import DossierError, ServiceError, TransitionRefused, require
 from ..selectors import (
@@ -26,7 +28,6 @@ from ..selectors import (
     required_documents,
     window_code,
 )
-from .audit import record_audit
 from .content import (
     DOSSIER_AMOUNT_FIELDS,
     ESTABLISHMENT_AMOUNT_FIELDS,

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.db import transaction
 
+from esmsnum.audit.services import audit_changes
+from esmsnum.core import clock
 from esmsnum.referential.models import Establishment, Organisation
 
-from .. import clock, permissions
+from .. import permissions
 from ..errors import DossierError, require
-from ..models import Dossier, DossierEstablishment, GrappeMember
+from ..models import Dossier, DossierEstablishment, GrappeMember, Status
 from ..selectors import campaign_open_in, get_campaign, organisation_region
-from .audit import _audit_changes
 from .evaluation import refresh_evaluation
 
 # What the porteur edits on the dossier itself (an allow-list: a new model field is not editable until listed).
@@ -76,6 +77,12 @@ ESTABLISHMENT_FIELDS = (
     "situation", "current_solution", "hosting", "hardware_quote_eur", "saad_hours_total",
     "saad_hours_medico_social", "prior_funding", "segur_prestation_ordered",
 )  # fmt: skip
+
+
+def _audit_changes(instance, before, fields, *, by, dossier, prefix="") -> None:
+    """Amounts changed after filing are audited; a draft's are the porteur's own business."""
+    if dossier.status != Status.DRAFT:
+        audit_changes(instance, before, fields, by=by, dossier=dossier, prefix=prefix)
 
 
 def _ensure_member(dossier: Dossier, organisation: Organisation) -> GrappeMember:

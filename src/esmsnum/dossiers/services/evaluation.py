@@ -5,10 +5,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .. import clock
+from esmsnum.audit.services import record_audit
+from esmsnum.core import clock
+
 from ..contract_mapping import dossier_to_contract, evaluate_contract
 from ..models import Dossier, Status
-from .audit import record_audit
 
 
 def evaluate_dossier(dossier: Dossier, *, submitted_at: datetime | None = None, by=None) -> dict[str, Any]:

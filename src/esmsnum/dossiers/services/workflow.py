@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from esmsnum.core import clock
 from esmsnum.domain import workflow
 
-from .. import clock, permissions
+from .. import permissions
 from ..errors import DossierError, TransitionRefused, require
 from ..models import Dossier, Message, MessageKind, TransitionLog
 from ..selectors import filing_problems, get_campaign, is_multi_region, window_code

@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import clock, permissions, selectors, services
+from esmsnum.core import clock
+
+from .. import permissions, selectors, services
 from ..errors import require
 from ..forms import (
     ProjectForm,

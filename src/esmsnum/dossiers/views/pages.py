@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from esmsnum.core import extensions
 from esmsnum.domain import workflow
 
 from .. import permissions, selectors, services
@@ -88,10 +89,6 @@ def dossier_create(request):
 @dossier_view()
 @require_GET
 def dossier_detail(request, dossier: Dossier):
-    from esmsnum.domain.selection import DecisionGroup
-    from esmsnum.instruction import permissions as instruction_permissions
-    from esmsnum.instruction import selectors as instruction_selectors
-
     user = request.user
     # Deciding and notifying need the committee's decision and the letter: they are done on the instruction page.
     actions = [
@@ -99,19 +96,17 @@ def dossier_detail(request, dossier: Dossier):
         for a in selectors.available_actions(dossier, user)
         if a.action not in (workflow.Action.DECIDE, workflow.Action.NOTIFY)
     ]
-    letters = [
-        letter
-        for letter in instruction_selectors.letters_of(dossier)
-        if instruction_permissions.can_download_letter(user, letter)
-    ]
-    decision = instruction_selectors.current_decision(dossier) if dossier.status == Status.NOTIFIED else None
     context = _context(
         request,
         dossier,
-        can_instruct_page=bool(instruction_permissions.can_view_instruction(user, dossier)),
-        letters=letters,
-        notified_decision=decision,
-        notified_decision_label=DecisionGroup(decision.group).label if decision else "",
+        **{
+            # What other apps show here (instruction: letters, notified decision) comes through the extension point.
+            "can_instruct_page": False,
+            "letters": [],
+            "notified_decision": None,
+            "notified_decision_label": "",
+            **extensions.dossier_detail_context(user, dossier),
+        },
         members=selectors.members_with_counts(dossier),
         entries=dossier.establishments.select_related("establishment__organisation", "establishment__category"),
         pieces=selectors.pieces_checklist(dossier, selectors.piece_requirements(dossier)),

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
-from ..models import AuditEntry, Dossier, Status
+from .models import AuditEntry
 
 
 def _jsonable(value: Any) -> Any:
@@ -34,9 +34,8 @@ def record_audit(subject: Model, field: str, old: Any, new: Any, *, by=None, dos
     )
 
 
-def _audit_changes(instance: Model, before: dict[str, Any], fields, *, by, dossier: Dossier, prefix="") -> None:
-    if dossier.status == Status.DRAFT:
-        return
+def audit_changes(instance: Model, before: dict[str, Any], fields, *, by, dossier, prefix="") -> None:
+    """Record each field of ``instance`` that differs from ``before`` (the caller decides what is audited)."""
     for field in fields:
         old, new = before.get(field), getattr(instance, field)
         if old != new:
