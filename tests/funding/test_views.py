@@ -140,3 +140,9 @@ def test_recovery_and_withheld_forms(client, funded, users):
     assert not_withheld.status_code == 400
     client.force_login(users.porteur)
     assert client.post(reverse("funding:recovery", args=[funded.pk]), {"reason": "x"}).status_code == 403
+
+
+def test_the_notified_dossier_page_links_to_its_funding(client, funded, users):
+    client.force_login(users.porteur)
+    text = client.get(reverse("dossiers:detail", args=[funded.pk])).content.decode()
+    assert reverse("funding:dossier", args=[funded.pk]) in text

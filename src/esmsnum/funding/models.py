@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from esmsnum.dossiers import clock
+from esmsnum.core import clock
 
 SHA256 = r"^[0-9a-f]{64}$"
 

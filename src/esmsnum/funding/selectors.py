@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from esmsnum.accounts.models import Role
+from esmsnum.core import clock
 from esmsnum.domain.campaigns import Campaign, UnknownCampaign, get_campaign
 from esmsnum.domain.money import ZERO, cents
 from esmsnum.domain.schedule import Schedule, schedule_from_json
 from esmsnum.domain.schedule.rules import adjust_lines, commitments_met
-from esmsnum.dossiers import clock
 from esmsnum.dossiers.models import Dossier, Status
 from esmsnum.instruction.models import CommitteeDecision, DecisionGroup, NotificationLetter
 from esmsnum.usage.models import Measurement

@@ -15,12 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from esmsnum.audit.services import record_audit
 from esmsnum.domain.money import cents
 from esmsnum.domain.schedule.compute import region_split
 from esmsnum.domain.schedule.rules import abandonment_recovery, late_signature, release_pro_rata
 from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Message, MessageKind
-from esmsnum.dossiers.services import record_audit
 from esmsnum.dossiers.uploads import PDF, UploadRejected, check_upload
 from esmsnum.referential.models import Region
 
