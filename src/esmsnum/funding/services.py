@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from esmsnum.audit.services import record_audit
+from esmsnum.core import clock
 from esmsnum.domain.money import cents
 from esmsnum.domain.schedule.compute import region_split
 from esmsnum.domain.schedule.rules import abandonment_recovery, late_signature, release_pro_rata
@@ -105,7 +106,7 @@ def upload_grappe_convention(dossier: Dossier, *, by, upload) -> Convention:
     checked = _checked(upload, pdf_only=True)
     convention.grappe_convention_file.save(checked.name, upload, save=False)
     convention.grappe_convention_sha256 = checked.sha256
-    convention.grappe_convention_at = selectors.clock.now()
+    convention.grappe_convention_at = clock.now()
     convention.save()
     _post(dossier, by, "Convention de grappe entre les organismes gestionnaires déposée.")
     return convention
@@ -141,7 +142,7 @@ def record_signed_convention(dossier: Dossier, *, by, upload, signed_on: dt.date
     convention.signed_sha256 = checked.sha256
     convention.signed_on = signed_on
     convention.signed_uploaded_by = by
-    convention.signed_uploaded_at = selectors.clock.now()
+    convention.signed_uploaded_at = clock.now()
     convention.late = campaign.id == "amorcage-2021-t2" and notified is not None and late_signature(notified, signed_on)
     convention.save()
     record_audit(
@@ -240,7 +241,7 @@ def review(item: Milestone | ExpenseStatement, *, by, accept: bool, comment: str
     if not accept and not comment:
         raise FundingError("Dites au porteur ce qu'il doit reprendre.")
     item.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
-    item.reviewed_by, item.reviewed_at, item.review_comment = by, selectors.clock.now(), comment
+    item.reviewed_by, item.reviewed_at, item.review_comment = by, clock.now(), comment
     item.save()
     record_audit(item, "status", ReviewStatus.SUBMITTED, item.status, by=by, dossier=dossier, comment=comment)
     verdict = "accepté" if accept else "à reprendre"
