@@ -6,7 +6,7 @@ from pathlib import Path
 import esmsnum
 
 SRC = Path(esmsnum.__file__).resolve().parent
-APPS = ["core", "audit", "accounts", "referential", "dossiers", "instruction", "usage", "api", "web"]
+APPS = ["core", "audit", "accounts", "referential", "dossiers", "instruction", "usage", "funding", "api", "web"]
 
 
 def _imported_apps(app: str) -> set[str]:

@@ -17,6 +17,7 @@ GROUPS = [
     "esmsnum.cli.finess",
     "esmsnum.cli.campaigns",
     "esmsnum.cli.usage",
+    "esmsnum.cli.payments",
     "esmsnum_bench.cli",
     "esmsnum_bench.evaluate",  # joins the bench group above (or brings its own while it is absent)
     "esmsnum_bench.usage",  # idem

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "esmsnum.dossiers",
     "esmsnum.instruction",
     "esmsnum.usage",
+    "esmsnum.funding",
     "esmsnum.api",
     "esmsnum.web",
 ]
