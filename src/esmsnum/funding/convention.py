@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 
 from esmsnum.domain.campaigns import USAGE_TARGET_LABELS
 from esmsnum.domain.money import split_by_percent
+from esmsnum.domain.reference import ars_seat
 from esmsnum.domain.schedule.compute import region_split
 from esmsnum.domain.selection import format_eur
 from esmsnum.dossiers.models import Dossier
 from esmsnum.instruction.letters import _font_dir, french_date
-from esmsnum.instruction.services import ARS_SEATS, _references
+from esmsnum.instruction.services import _references
 
 from . import selectors
 
@@ -107,7 +108,7 @@ def convention_context(dossier: Dossier) -> dict:
         "ars": "l'équipe nationale du programme ESMS numérique"
         if national
         else f"l'Agence régionale de santé {dossier.region.name}",
-        "place": "Paris" if national else ARS_SEATS.get(dossier.region_id, dossier.region.name),
+        "place": "Paris" if national else (ars_seat(dossier.region_id) or dossier.region.name),
         "region_name": dossier.region.name,
         "porteur": {"name": dossier.porteur.name, "finess_ej": dossier.porteur.finess_ej},
         "members": [{"name": m.organisation.name, "finess_ej": m.organisation.finess_ej} for m in members],
