@@ -50,10 +50,14 @@ def test_demo_has_one_account_per_role():
         ("admin", "Administrateur"),
     ],
 )
-def test_header_shows_who_the_user_acts_for(username, affiliation):
+def test_header_shows_who_the_user_acts_for(client, username, affiliation):
     from esmsnum.accounts.models import User
 
     CliRunner().invoke(main, ["demo", "load"])
     user = User.objects.get(username=username)
     assert user.affiliation == affiliation
     assert str(user) != username  # a person's name, not the login
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    header = page[page.index("<header") : page.index("</header>")]
+    assert f"{user} — {affiliation}" in header

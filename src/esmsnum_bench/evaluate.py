@@ -13,6 +13,7 @@ from collections import Counter
 
 import click
 
+from esmsnum.domain import formatting
 from esmsnum.domain.finess import with_key
 
 CAMPAIGN_MIX = [("generalisation-2024", 0.8), ("amorcage-2021-t2", 0.15), ("amorcage-2021-t1", 0.05)]
@@ -148,12 +149,10 @@ def bench_evaluate(dossiers: int, essms: int, seed: int) -> None:
     click.echo(f"Lot : {count} dossiers, {essms} ESSMS (graine {seed}), généré en {generated:.2f} s")
     click.echo(f"Validation du contrat : {parse_time:.2f} s ; évaluation : {evaluate_time:.2f} s")
     click.echo("Avis : " + ", ".join(f"{name} {verdicts[name]}" for name in ("eligible", "needs_review", "ineligible")))
-    click.echo(f"Financement total évalué : {total_funding:,.2f} €".replace(",", " "))
-    click.echo(
-        f"Débit : {count / elapsed:,.0f} dossiers/s ({essms / elapsed:,.0f} ESSMS/s) en {elapsed:.2f} s".replace(
-            ",", " "
-        )
-    )
+    click.echo(f"Financement total évalué : {formatting.money(total_funding, cents='always', typographic=False)}")
+    per_second = formatting.number(round(count / elapsed), typographic=False)
+    essms_per_second = formatting.number(round(essms / elapsed), typographic=False)
+    click.echo(f"Débit : {per_second} dossiers/s ({essms_per_second} ESSMS/s) en {elapsed:.2f} s")
 
 
 from esmsnum_bench.cli import bench as _bench_group  # noqa: E402 - the group is defined before its commands

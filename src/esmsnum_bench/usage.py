@@ -231,9 +231,9 @@ def _fr(value: float) -> str:
 
 
 def _thousands(value: float) -> str:
-    from esmsnum.domain.money import group_thousands
+    from esmsnum.domain import formatting
 
-    return group_thousands(str(round(value)), " ")
+    return formatting.number(round(value), typographic=False)
 
 
 from esmsnum_bench.cli import bench as _bench_group  # noqa: E402 - the group is defined before its commands

@@ -49,6 +49,7 @@ def test_with_key_always_gives_a_valid_number(prefix, digits):
             assert not is_valid_finess(number[:8] + key)
 
 
+@pytest.mark.shared_data
 def test_every_number_of_the_national_extract_is_valid(shared_dir):
     path = shared_dir / "data/finess/reconstructed-etalab-cs1100507-20210108.csv.gz"
     count = 0

@@ -87,6 +87,12 @@ def test_filing_after_the_deadline_is_refused_with_the_reason(world, settings):
 
 
 def test_deadline_is_read_in_the_region_time_zone(world, settings):
+    # 16/09/2024 00:30 in La Réunion = 15/09 22:30 in Paris, 20:30 UTC: closed there, though still open in Paris.
+    late = complete(dossier_for(world), world.users.porteur)
+    with pytest.raises(TransitionRefused, match="date limite de dépôt"):
+        services.file_dossier(
+            late, by=world.users.porteur, at=datetime.datetime.fromisoformat("2024-09-15T20:30:00+00:00")
+        )
     dossier = complete(dossier_for(world), world.users.porteur)
     # 15/09/2024 23:30 in La Réunion (UTC+4) = 21:30 in Paris: still open.
     services.file_dossier(

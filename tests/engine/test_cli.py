@@ -80,6 +80,9 @@ def test_evaluate_text_is_a_report_an_instructor_can_sign():
 def test_evaluate_reads_standard_input():
     result = invoke("evaluate", "-", stdin=EXAMPLE.read_text(encoding="utf-8"))
     assert result.exit_code == 0
+    # the dossier read from stdin is the one evaluated: the same answer as when read from the file
+    assert json.loads(result.output) == json.loads(invoke("evaluate", str(EXAMPLE)).output)
+    assert json.loads(result.output)["funding"]["total_eur"] == 399000
 
 
 def test_evaluate_simulation_with_now(tmp_path):

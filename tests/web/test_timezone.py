@@ -1,20 +1,17 @@
 """Times are shown in the user's regional time zone."""
 
 import pytest
-from click.testing import CliRunner
 from django.urls import reverse
 
 from esmsnum.accounts.models import User
-from esmsnum.cli import main
 from esmsnum.web.middleware import user_timezone_name
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    result = CliRunner().invoke(main, ["demo", "load"])
-    assert result.exit_code == 0, result.output
+def demo(demo_data):
+    """The demo, loaded once for the module (``demo_data``)."""
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
-"""Money helpers: euros as ``Decimal`` rounded to the cent, splits that add up exactly, French formatting."""
+"""Money helpers: euros as ``Decimal`` rounded to the cent, splits that add up exactly (formatting: ``formatting``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from esmsnum.domain import formatting
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -45,39 +47,19 @@ def split_by_weight(total: Decimal, weights: Sequence[int], rest_index: int) -> 
     return _split(total, [Decimal(weight) for weight in weights], Decimal(whole), rest_index)
 
 
-def group_thousands(digits: str, separator: str) -> str:
-    """``"1234567"`` → ``"1 234 567"`` with ``separator`` between groups of three digits."""
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return separator.join(groups)
+# Formatting lives in ``formatting``; these names stay for the engine's wording (ordinary spaces, see there).
 
 
 def fmt_eur(value: Decimal) -> str:
-    """``1234567.5`` → ``1 234 567,50 €``; whole euros without cents (``7 000 €``)."""
-    value = cents(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    units, _, decimals = f"{value:.2f}".partition(".")
-    text = group_thousands(units, " ")
-    if decimals != "00":
-        text += "," + decimals
-    return f"{sign}{text} €"
+    """``1234567.5`` → ``1 234 567,50 €`` with ordinary spaces; whole euros without cents (``7 000 €``)."""
+    return formatting.money(value, typographic=False)
 
 
 def fmt_number(value: Decimal | int) -> str:
-    """``10000`` → ``10 000``; ``12.5`` → ``12,5``."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        text = f"{int(value):,}".replace(",", " ")
-        return text
-    return f"{value.normalize():f}".replace(".", ",")
+    """``10000`` → ``10 000``; ``12.5`` → ``12,5`` (ordinary spaces)."""
+    return formatting.number(value, typographic=False)
 
 
 def fmt_percent(value: Decimal) -> str:
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{int(value)} %"
-    return f"{value.quantize(Decimal('0.01')).normalize():f}".replace(".", ",") + " %"
+    """``60`` → ``60 %``; at most two decimals (ordinary space)."""
+    return formatting.percent(value, typographic=False)

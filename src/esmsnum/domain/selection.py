@@ -26,7 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from esmsnum.domain.money import group_thousands, split_by_percent
+from esmsnum.domain import formatting
+from esmsnum.domain.money import split_by_percent
 
 CENT = Decimal("0.01")
 MARK_MIN = 0
@@ -40,18 +41,11 @@ MARK_LABELS = {
     5: "Très satisfaisant",
 }
 WEIGHT_MAX = Decimal("10")
-NBSP = "\u00a0"
-NARROW_NBSP = "\u202f"
 
 
 def format_eur(amount: Decimal | int | float | None) -> str:
-    """French money: ``1 566 149,00 €`` (narrow no-break spaces between thousands, no-break space before €)."""
-    if amount is None:
-        return "—"
-    value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    integer, _, cents = f"{abs(value):.2f}".partition(".")
-    return sign + group_thousands(integer, NARROW_NBSP) + "," + cents + NBSP + "€"
+    """French money with cents: ``1 566 149,00 €`` (see ``formatting.money``)."""
+    return formatting.money(amount, cents="always")
 
 
 # --- Priority criteria -------------------------------------------------------------------------------------------

@@ -56,3 +56,13 @@ def can_view_regional_usage(user, region_code: str) -> Permission:
             return ALLOWED
         return _deny("Ces chiffres relèvent d'une autre région.")
     return _deny("Le suivi régional des DUI actifs est réservé aux ARS, aux GRADeS et à l'équipe nationale.")
+
+
+def can_open_usage_space(user) -> Permission:
+    """The « DUI actifs » entry of the menu: the national follow-up, or the follow-up of one's own region."""
+    if can_view_national_usage(user):
+        return ALLOWED
+    region_code = getattr(user, "region_id", None) if _authenticated(user) else None
+    if region_code:
+        return can_view_regional_usage(user, region_code)
+    return _deny("Le suivi des DUI actifs est réservé aux ARS, aux GRADeS et à l'équipe nationale.")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from esmsnum.domain import formatting
 from esmsnum.domain.finess import is_valid_finess
 from esmsnum.domain.indicators.finess_sql import finess_key_sql
 from esmsnum.domain.indicators.window import minus_months
@@ -74,7 +75,8 @@ class SynthSpec:
 
     def check(self) -> None:
         if not 1 <= self.establishments <= MAX_ESTABLISHMENTS:
-            raise ValueError(f"le nombre d'ESSMS doit être compris entre 1 et {MAX_ESTABLISHMENTS:,}".replace(",", " "))
+            most = formatting.number(MAX_ESTABLISHMENTS, typographic=False)
+            raise ValueError(f"le nombre d'ESSMS doit être compris entre 1 et {most}")
         if self.dossiers < self.establishments:
             raise ValueError("il faut au moins un dossier par ESSMS")
         if self.events < 0:

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
+from esmsnum.domain import formatting
 from esmsnum.domain.referential_check import PUBLIC_LABELS
-from esmsnum.domain.selection import format_eur
+from esmsnum.web.templatetags import formatting as formatting_tags
 
 register = template.Library()
 
@@ -20,11 +21,7 @@ VERDICT_BADGES = {"eligible": "success", "needs_review": "warning", "ineligible"
 GROUP_BADGES = {"A": "success", "B": "info", "C": "warning", "D": "error"}
 
 
-@register.filter
-def eur(value):
-    if value is None or value == "":
-        return "—"
-    return format_eur(Decimal(str(value)))
+eur = register.filter("eur", formatting_tags.eur)
 
 
 @register.filter
@@ -50,17 +47,12 @@ def group_badge(group):
 @register.filter
 def score_fr(value):
     """``72,50`` for a Decimal score."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value):.2f}".replace(".", ",")
+    return formatting.number(value, places=2)
 
 
 @register.filter
 def weight_fr(value):
-    if value is None:
-        return "—"
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",")
+    return formatting.number(value)
 
 
 @register.filter
@@ -125,7 +117,7 @@ def audit_value(value, field):
         return "—"
     if str(field).endswith("_eur") or field == "envelope_override":
         try:
-            return format_eur(Decimal(str(value)))
+            return formatting.money(Decimal(str(value)), cents="always")
         except ArithmeticError:
             return value
     return value

@@ -4,20 +4,18 @@ from decimal import Decimal
 
 from django import template
 
+from esmsnum.domain import formatting
+
 register = template.Library()
 
 
 @register.filter
 def rate(value: Decimal | None) -> str:
     """92.5 → « 92,5 % » ; empty rate → « — »."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return formatting.percent(value, places=1, typographic=False)
 
 
 @register.filter
 def count(value: int | None) -> str:
     """12345 → « 12 345 » (narrow no-break space) ; not declared → « — »."""
-    if value is None:
-        return "—"
-    return f"{value:,}".replace(",", "\u202f")
+    return formatting.number(value)

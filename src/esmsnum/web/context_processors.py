@@ -1,0 +1,12 @@
+"""What every page's header needs: the menu entries the user may open, decided by the permission functions."""
+
+from esmsnum.instruction.permissions import can_access_instruction
+from esmsnum.usage.permissions import can_open_usage_space
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "nav_instruction": bool(can_access_instruction(user)),
+        "nav_usage": bool(can_open_usage_space(user)),
+    }
