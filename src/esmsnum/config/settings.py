@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
-                "esmsnum.web.context_processors.navigation",
+                "esmsnum.config.context_processors.navigation",
             ],
         },
     },

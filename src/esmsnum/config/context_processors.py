@@ -1,4 +1,7 @@
-"""What every page's header needs: the menu entries the user may open, decided by the permission functions."""
+"""What every page's header needs: the menu entries the user may open, decided by the permission functions.
+
+In the project's wiring (like the URLs), not in an app: it reads the permissions of several apps.
+"""
 
 from esmsnum.instruction.permissions import can_access_instruction
 from esmsnum.usage.permissions import can_open_usage_space
