@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 
+from esmsnum.domain import vocabulary
 from esmsnum.web.forms import DsfrForm, DsfrModelForm
 
 from .models import Dossier, DossierEstablishment, GrappeMember, PriorOperation, ServiceSocle, Situation
@@ -100,12 +101,8 @@ class EstablishmentRowForm(DsfrModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hardware_quote_eur"].validators.append(MinValueValidator(Decimal(0)))
-        self.fields["situation"].choices = [
-            ("", "—"),
-            ("acquisition", "Acquisition"),
-            ("upgrade", "Mise en conformité"),
-        ]
-        self.fields["hosting"].choices = [("", "—"), ("saas", "SaaS"), ("on_premise", "Sur site")]
+        self.fields["situation"].choices = [("", "—"), *vocabulary.SITUATION_SHORT_LABELS.items()]
+        self.fields["hosting"].choices = [("", "—"), *vocabulary.HOSTING_SHORT_LABELS.items()]
 
     def clean(self):
         data = super().clean()

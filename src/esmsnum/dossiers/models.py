@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from esmsnum.core import clock
 from esmsnum.core.models import TimestampedModel
-from esmsnum.domain import workflow
+from esmsnum.domain import vocabulary, workflow
 
 from .querysets import DossierQuerySet
 
@@ -33,20 +33,20 @@ class Status(models.TextChoices):
 
 
 class ProjectType(models.TextChoices):
-    ACQUISITION = "acquisition", "Acquisition d'un DUI"
-    UPGRADE = "upgrade", "Mise en conformité (montée de version Ségur)"
-    MIXED = "mixed", "Projet mixte (acquisition et mise en conformité)"
-    DEPLOYMENT = "deployment", "Déploiement (50 ESSMS ou plus)"
+    ACQUISITION = "acquisition", vocabulary.PROJECT_TYPE_LABELS["acquisition"]
+    UPGRADE = "upgrade", vocabulary.PROJECT_TYPE_LABELS["upgrade"]
+    MIXED = "mixed", vocabulary.PROJECT_TYPE_LABELS["mixed"]
+    DEPLOYMENT = "deployment", vocabulary.PROJECT_TYPE_LABELS["deployment"]
 
 
 class Situation(models.TextChoices):
-    ACQUISITION = "acquisition", "Acquisition d'un DUI"
-    UPGRADE = "upgrade", "Mise en conformité du DUI existant"
+    ACQUISITION = "acquisition", vocabulary.SITUATION_LABELS["acquisition"]
+    UPGRADE = "upgrade", vocabulary.SITUATION_LABELS["upgrade"]
 
 
 class Hosting(models.TextChoices):
-    SAAS = "saas", "Hébergé chez l'éditeur (SaaS)"
-    ON_PREMISE = "on_premise", "Hébergé sur site"
+    SAAS = "saas", vocabulary.HOSTING_LABELS["saas"]
+    ON_PREMISE = "on_premise", vocabulary.HOSTING_LABELS["on_premise"]
 
 
 class SegurCorridor(models.TextChoices):
@@ -62,15 +62,15 @@ class ServiceSocle(models.TextChoices):
 
 
 class PriorOperation(models.TextChoices):
-    ACQUISITION = "acquisition", "Acquisition d'un DUI"
-    UPGRADE = "upgrade", "Mise en conformité du DUI"
-    OTHER = "other", "Autre opération"
+    ACQUISITION = "acquisition", vocabulary.PRIOR_OPERATION_LABELS["acquisition"]
+    UPGRADE = "upgrade", vocabulary.PRIOR_OPERATION_LABELS["upgrade"]
+    OTHER = "other", vocabulary.PRIOR_OPERATION_LABELS["other"]
 
 
 class Verdict(models.TextChoices):
-    ELIGIBLE = "eligible", "Éligible"
-    NEEDS_REVIEW = "needs_review", "À examiner par l'ARS"
-    INELIGIBLE = "ineligible", "Non éligible"
+    ELIGIBLE = "eligible", vocabulary.VERDICT_LABELS["eligible"]
+    NEEDS_REVIEW = "needs_review", vocabulary.VERDICT_LABELS["needs_review"]
+    INELIGIBLE = "ineligible", vocabulary.VERDICT_LABELS["ineligible"]
 
 
 class Guichet(models.TextChoices):

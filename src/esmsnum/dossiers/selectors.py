@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 
 from esmsnum.core import clock
-from esmsnum.domain import campaigns, workflow
+from esmsnum.domain import campaigns, vocabulary, workflow
 from esmsnum.referential import selectors as referential_selectors
 from esmsnum.referential.models import Establishment, Organisation
 
@@ -95,15 +95,11 @@ def search_organisations(query: str, region: str | None = None, limit: int = 20)
 
 
 FINDING_STYLE = {
-    "pass": ("success", "Conforme", "fr-icon-checkbox-circle-fill"),
-    "warn": ("warning", "À examiner", "fr-icon-warning-fill"),
-    "fail": ("error", "Bloquant", "fr-icon-close-circle-fill"),
-    "info": ("info", "Information", "fr-icon-information-fill"),
+    status: (vocabulary.FINDING_STATUS_BADGES[status], label, vocabulary.FINDING_STATUS_ICONS[status])
+    for status, label in vocabulary.FINDING_STATUS_LABELS.items()
 }
 VERDICT_STYLE = {
-    "eligible": ("success", "Éligible"),
-    "needs_review": ("warning", "À examiner par l'ARS"),
-    "ineligible": ("error", "Non éligible"),
+    verdict: (vocabulary.VERDICT_BADGES[verdict], label) for verdict, label in vocabulary.VERDICT_LABELS.items()
 }
 
 

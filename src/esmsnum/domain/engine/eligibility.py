@@ -21,6 +21,7 @@ from esmsnum.domain.engine.wording import (
     _plural,
     _who,
 )
+from esmsnum.domain.vocabulary import HOSTING_SHORT_LABELS
 
 
 def _rule_project_type(ctx: _Context) -> None:
@@ -215,7 +216,7 @@ def _rule_same_hosting(ctx: _Context) -> None:
         reference = rule.same_hosting_reference or rule.same_solution_reference
         modes = Counter(e.hosting for e in ctx.establishments if e.hosting)
         missing = [e.finess_et for e in ctx.establishments if not e.hosting]
-        labels = {"saas": "SaaS", "on_premise": "sur site"}
+        labels = {mode: label.lower() if mode != "saas" else label for mode, label in HOSTING_SHORT_LABELS.items()}
         if len(modes) > 1:
             ctx.add(
                 "same_hosting",

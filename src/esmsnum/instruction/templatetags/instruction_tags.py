@@ -5,19 +5,17 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
-from esmsnum.domain import formatting
+from esmsnum.domain import formatting, vocabulary
 from esmsnum.domain.referential_check import PUBLIC_LABELS
 from esmsnum.web.templatetags import formatting as formatting_tags
 
 register = template.Library()
 
 FINDING_BADGES = {
-    "pass": ("success", "Conforme"),
-    "warn": ("warning", "À examiner"),
-    "fail": ("error", "Non conforme"),
-    "info": ("info", "Information"),
+    status: (vocabulary.FINDING_STATUS_BADGES[status], label)
+    for status, label in vocabulary.FINDING_STATUS_LABELS.items()
 }
-VERDICT_BADGES = {"eligible": "success", "needs_review": "warning", "ineligible": "error"}
+VERDICT_BADGES = vocabulary.VERDICT_BADGES
 GROUP_BADGES = {"A": "success", "B": "info", "C": "warning", "D": "error"}
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from esmsnum.domain import formatting
+from esmsnum.domain import formatting, vocabulary
 
 register = template.Library()
 
@@ -23,3 +23,9 @@ def number(value, places=None):
 def percent(value, places=None):
     """``60`` → ``60 %`` (no-break space); ``{{ x|percent:1 }}`` fixes one decimal; empty → ``—``."""
     return formatting.percent(value, places=None if places is None else int(places))
+
+
+@register.filter
+def hosting_short(code):
+    """``saas`` → ``SaaS``, ``on_premise`` → ``Sur site`` (the vocabulary's short form); empty → ``—``."""
+    return vocabulary.HOSTING_SHORT_LABELS.get(code, "—") if code else "—"
