@@ -186,6 +186,7 @@ def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason:
     if envelope is None or envelope < 0:
         raise InstructionError("L'enveloppe régionale doit être un montant positif.")
     # One envelope per campaign and region: the change applies to every committee of the campaign.
+    lock_envelope(session.campaign, session.region_id)
     for sibling in CommitteeSession.objects.filter(region_id=session.region_id, campaign=session.campaign):
         old = sibling.envelope_eur
         if old == envelope:
@@ -194,6 +195,19 @@ def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason:
         sibling.save(update_fields=["envelope_eur"])
         record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
     session.refresh_from_db()
+
+
+def lock_envelope(campaign_id: str, region_id: str) -> Decimal:
+    """Lock the envelope of a campaign in a region and return its amount (call inside a transaction).
+
+    The envelope lives on the committee sessions of the campaign and region, rows that always exist when an amount is
+    committed (a decision needs its session): locking them, in one order, serialises every consumer of the envelope
+    on PostgreSQL. Locking decision rows instead would miss the first decisions (rows that do not exist yet).
+    """
+    sessions = list(
+        CommitteeSession.objects.select_for_update().filter(region_id=region_id, campaign=campaign_id).order_by("pk")
+    )
+    return sessions[0].envelope_eur if sessions else Decimal(0)
 
 
 def _parse_amount(value) -> Decimal:
@@ -240,10 +254,10 @@ def decide(
     errors = selection.decision_errors(group, amount, selectors.regional_share(locked))
     if errors:
         raise InstructionError(_sentence(" ; ".join(errors)))
-    # lock the committee's decisions so that two instructors cannot both fill the envelope's remaining room
-    list(CommitteeDecision.objects.select_for_update().filter(session__region_id=session.region_id))
+    # the envelope is locked (and read again) so that two instructors cannot both fill its remaining room
+    envelope = lock_envelope(session.campaign, session.region_id)
     committed = selectors.committed_except(session, locked)
-    check = selection.check_allocation(session.envelope_eur, committed, amount, override_reason)
+    check = selection.check_allocation(envelope, committed, amount, override_reason)
     if not check.allowed:
         raise InstructionError(check.message)
     recommendation = (recommendation or "").strip()
@@ -262,8 +276,9 @@ def decide(
         "override_at": at if check.exceeds else None,
     }
     if previous is None:
-        decision = CommitteeDecision.objects.create(session=session, dossier=locked, decided_by=by, **fields)
-        CommitteeDecision.objects.filter(pk=decision.pk).update(decided_at=at)
+        decision = CommitteeDecision.objects.create(
+            session=session, dossier=locked, decided_by=by, decided_at=at, **fields
+        )
         old = {"group": None, "amount_granted_eur": None, "recommendation": "", "override": False}
     else:
         decision = previous
@@ -280,7 +295,7 @@ def decide(
         record_audit(
             decision,
             "envelope_override",
-            str(session.envelope_eur),
+            str(envelope),
             str(check.committed_after),
             by=by,
             dossier=locked,
