@@ -100,3 +100,13 @@ def assert_max_queries():
     """``with assert_max_queries(12): client.get(url)`` fails, listing the queries, above the budget (les-emplois'
     ``assertNumQueries`` with a ceiling: a page may get cheaper without a test to update)."""
     return _QueryBudget
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate-limit counters, cached settings)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

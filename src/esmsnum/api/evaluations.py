@@ -12,12 +12,28 @@ from copy import deepcopy
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
+from ninja.throttling import AnonRateThrottle
 
 from esmsnum.domain.campaigns import CampaignDefinitionError
 from esmsnum.domain.contract import DossierInput, DossierInputError, EvaluationResult
 from esmsnum.domain.engine import evaluate, parse_dossier
 
 router = Router(tags=["évaluation"])
+
+# A dossier of the largest national project (a few thousand ESSMS) is well under 2 MB.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+# Errors listed in an answer; beyond, the count is given (a bad body must not become a huge answer).
+MAX_LISTED_ERRORS = 50
+# Anonymous callers: evaluations per minute and address (signed-in people are not limited).
+ANONYMOUS_PER_MINUTE = 30
+
+
+class AnonymousRateThrottle(AnonRateThrottle):
+    """django-ninja's throttle over Django's cache, keyed by address, for callers without a session."""
+
+    def get_cache_key(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        return None if user is not None and user.is_authenticated else super().get_cache_key(request)
 
 
 class FieldError(Schema):
@@ -82,8 +98,9 @@ def _errors(status: int, detail: str, errors: list[tuple[str, str]]) -> JsonResp
 
 @router.post(
     "/evaluations",
-    response={200: EvaluationResult, 400: ErrorOut, 422: ErrorOut},
+    response={200: EvaluationResult, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Évaluer un dossier",
+    throttle=[AnonymousRateThrottle(f"{ANONYMOUS_PER_MINUTE}/m")],
     description=(
         "Évalue un dossier de financement (contrat v1) au regard de sa campagne : recevabilité et constats avec "
         "la référence des textes, avis (`eligible`, `ineligible`, `needs_review`), guichet, nombre d'ESSMS, "
@@ -100,6 +117,16 @@ def _errors(status: int, detail: str, errors: list[tuple[str, str]]) -> JsonResp
 )
 def create_evaluation(request: HttpRequest):
     try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+        return _errors(
+            413,
+            f"Le dossier dépasse la taille maximale acceptée ({MAX_BODY_BYTES // (1024 * 1024)} Mo).",
+            [("body", "corps trop volumineux")],
+        )
+    try:
         data = json.loads(request.body.decode("utf-8"))
     except UnicodeDecodeError:
         return _errors(
@@ -108,12 +135,21 @@ def create_evaluation(request: HttpRequest):
     except json.JSONDecodeError as exc:
         where = f"JSON invalide, ligne {exc.lineno}, colonne {exc.colno}"
         return _errors(400, "Le corps de la requête n'est pas du JSON valide.", [("body", where)])
+    except RecursionError:
+        return _errors(400, "Le corps de la requête est trop imbriqué.", [("body", "imbrication excessive")])
+    except ValueError:  # e.g. an integer of thousands of digits (Python's int conversion limit)
+        return _errors(400, "Le corps de la requête contient un nombre démesuré.", [("body", "nombre illisible")])
     try:
         dossier = parse_dossier(data)
         result = evaluate(dossier)
     except DossierInputError as exc:
         count = len(exc.errors)
-        return _errors(422, f"Dossier invalide ({count} erreur{'s' if count > 1 else ''}).", exc.errors)
+        listed = list(exc.errors[:MAX_LISTED_ERRORS])
+        if count > MAX_LISTED_ERRORS:
+            listed.append(("…", f"{count - MAX_LISTED_ERRORS} autres erreurs non listées"))
+        return _errors(422, f"Dossier invalide ({count} erreur{'s' if count > 1 else ''}).", listed)
+    except RecursionError:
+        return _errors(400, "Le corps de la requête est trop imbriqué.", [("body", "imbrication excessive")])
     except CampaignDefinitionError as exc:  # a broken campaign file on the server, not the client's fault
         return _errors(500, "Définition de campagne invalide sur le serveur.", [("campaign", str(exc))])
     return JsonResponse(result.to_json_dict(), json_dumps_params={"ensure_ascii": False})

@@ -36,7 +36,30 @@ def setup_django() -> None:
         setup_django._done = True  # type: ignore[attr-defined]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+class InputError(click.ClickException):
+    """A refusal worded in French for the person at the terminal: exit status 2, no traceback."""
+
+    exit_code = 2
+
+
+class _Main(click.Group):
+    """The ``esmsnum`` group: a database that does not answer is a French message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from django.db import InterfaceError, OperationalError
+
+            if isinstance(exc, OperationalError | InterfaceError):
+                raise InputError(
+                    "la base de données ne répond pas (vérifiez DATABASE_URL et que le serveur est démarré) : "
+                    + str(exc).strip().splitlines()[0][:200]
+                ) from None
+            raise
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="esmsnum")
 def main() -> None:
     """Plateforme ESMS numérique : référentiel FINESS, campagnes, dossiers, indicateurs d'usage."""

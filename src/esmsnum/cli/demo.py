@@ -2,7 +2,7 @@
 
 import click
 
-from esmsnum.cli import setup_django
+from esmsnum.cli import InputError, setup_django
 
 
 @click.group("demo")
@@ -15,7 +15,15 @@ def demo() -> None:
 def load(if_empty: bool) -> None:
     """Charge les données de démonstration et affiche les comptes."""
     setup_django()
+    from django.conf import settings
+
     from esmsnum import demo as demo_data
+
+    if settings.PRODUCTION:
+        raise InputError(
+            "les données de démonstration sont refusées en production (ESMSNUM_ENV=production) : elles créent des "
+            "comptes au mot de passe publié."
+        )
 
     if if_empty and demo_data.is_loaded():
         click.echo("Données de démonstration déjà présentes.")

@@ -17,8 +17,12 @@ class DemoAccount:
 
 
 def load_demo(*, stdout=None) -> list[DemoAccount]:
-    """Create the demo referential, accounts and dossiers; return the demo accounts to show."""
+    """Create the demo referential, accounts and dossiers; return the demo accounts to show (never in production)."""
+    from django.conf import settings
     from django.db import transaction
+
+    if settings.PRODUCTION:
+        raise RuntimeError("Les données de démonstration sont refusées en production.")
 
     from . import referential
 
