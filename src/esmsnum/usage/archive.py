@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -18,6 +19,12 @@ from esmsnum.domain.indicators.extract import TABLES
 
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
+# Each table: at most this many bytes once unpacked, and at most MAX_RATIO times its compressed size (real CSV
+# extracts compress 5 to 30 times; a zip bomb, thousands of times).
+MAX_TABLE_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 100
+# What a damaged archive raises while it is read: bad deflate stream, bad CRC, unknown compression method…
+CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 EXPECTED = ", ".join(f"{t}.csv ou {t}.parquet" for t in TABLES)
 
 
@@ -48,6 +55,26 @@ def _ignored(name: str) -> bool:
     return name.endswith("/") or path.parts[0] == "__MACOSX" or path.name.startswith(".")
 
 
+def _check_table_size(table: str, size: int, compressed: int) -> None:
+    if size > MAX_TABLE_BYTES:
+        raise ArchiveRejected(f"La table {table} dépasse {MAX_TABLE_BYTES // 1024 // 1024} Mo une fois décompressée.")
+    if size > MAX_RATIO * max(compressed, 1) and size > 1024 * 1024:
+        raise ArchiveRejected(
+            f"La table {table} est comprimée plus de {MAX_RATIO} fois : ce n'est pas une extraction plausible."
+        )
+
+
+def _reason(exc: Exception) -> str:
+    """A short French reason, never a server path."""
+    if isinstance(exc, NotImplementedError):
+        return "méthode de compression non prise en charge"
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "somme de contrôle CRC incorrecte"
+    if isinstance(exc, zlib.error):
+        return "flux compressé invalide"
+    return "données tronquées ou illisibles"
+
+
 def unpack(stream: BinaryIO, directory: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Unpacked:
     """Check and unpack ``stream`` into ``directory``; raises :class:`ArchiveRejected`."""
     sha256, size = sha256_of(stream)
@@ -59,8 +86,8 @@ def unpack(stream: BinaryIO, directory: Path, *, max_unpacked: int = MAX_UNPACKE
         )
     try:
         archive = zipfile.ZipFile(stream)
-    except zipfile.BadZipFile:
-        raise ArchiveRejected("Le fichier n'est pas une archive zip.") from None
+    except (OSError, *CORRUPT):
+        raise ArchiveRejected("Le fichier n'est pas une archive zip lisible.") from None
     with archive:
         members: dict[str, zipfile.ZipInfo] = {}
         folders = set()
@@ -88,17 +115,27 @@ def unpack(stream: BinaryIO, directory: Path, *, max_unpacked: int = MAX_UNPACKE
             raise ArchiveRejected("Les trois tables doivent être dans le même dossier de l'archive.")
         if sum(info.file_size for info in members.values()) > max_unpacked:
             raise ArchiveRejected(f"L'archive décompressée dépasse {max_unpacked // 1024 // 1024} Mo.")
+        for table, info in members.items():
+            _check_table_size(table, info.file_size, info.compress_size)
         directory.mkdir(parents=True, exist_ok=True)
         written = 0
         formats = set()
         for table, info in members.items():
             ext = info.filename.rpartition(".")[2].lower()
             formats.add(ext)
-            with archive.open(info) as source, (directory / f"{table}.{ext}").open("wb") as target:
-                while chunk := source.read(1024 * 1024):
-                    written += len(chunk)
-                    if written > max_unpacked:  # the sizes in the zip's directory can lie
-                        raise ArchiveRejected(f"L'archive décompressée dépasse {max_unpacked // 1024 // 1024} Mo.")
-                    target.write(chunk)
+            table_written = 0
+            try:
+                with archive.open(info) as source, (directory / f"{table}.{ext}").open("wb") as target:
+                    while chunk := source.read(1024 * 1024):
+                        written += len(chunk)
+                        table_written += len(chunk)
+                        if written > max_unpacked:  # the sizes in the zip's directory can lie
+                            raise ArchiveRejected(f"L'archive décompressée dépasse {max_unpacked // 1024 // 1024} Mo.")
+                        _check_table_size(table, table_written, info.compress_size)
+                        target.write(chunk)
+            except CORRUPT as exc:
+                raise ArchiveRejected(
+                    f"L'archive est endommagée (table {table} : {_reason(exc)}) : refaites l'export puis déposez-le."
+                ) from None
     stream.seek(0)
     return Unpacked(directory, sha256, size, formats.pop() if len(formats) == 1 else "mixte")

@@ -180,3 +180,20 @@ class DeclaredFigures(models.Model):
 
     def counts(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in COUNT_FIELDS}
+
+
+class ImportInProgress(models.Model):
+    """One extract computation at a time per dossier (a row per running import; its absence means none runs).
+
+    The computation can take a worker for a while: a second upload of the same dossier waits for the first.
+    A row older than ``services.STALE_IMPORT`` is left from a crash and no longer blocks.
+    """
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = "calcul d'extraction en cours"
+
+    def __str__(self) -> str:
+        return f"Calcul en cours depuis le {self.started_at:%d/%m/%Y %H:%M}"

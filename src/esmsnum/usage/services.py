@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from esmsnum.core import clock
 from esmsnum.domain.indicators.declaration import DeclarationError, parse_declaration
@@ -29,9 +30,21 @@ from esmsnum.referential.models import Establishment
 
 from . import permissions
 from .archive import ArchiveRejected, sha256_of, unpack
-from .models import COUNT_FIELDS, RATE_FIELDS, DeclaredFigures, EditorDeclaration, Measurement, UsageExtract
+from .models import (
+    COUNT_FIELDS,
+    RATE_FIELDS,
+    DeclaredFigures,
+    EditorDeclaration,
+    ImportInProgress,
+    Measurement,
+    UsageExtract,
+)
 
 MAX_DECLARATION_BYTES = 5 * 1024 * 1024
+# Quotas per dossier: ten years of monthly measurements, with room for corrections.
+MAX_EXTRACTS_PER_DOSSIER = 120
+MAX_DECLARATIONS_PER_DOSSIER = 120
+STALE_IMPORT = dt.timedelta(hours=2)
 
 
 class UsageError(ServiceError):
@@ -74,12 +87,37 @@ class ExtractImport:
     missing: list[str] = field(default_factory=list)
 
 
+@contextmanager
+def _one_import_at_a_time(dossier: Dossier):
+    """Hold the dossier's import slot (a unique row) while the extract is computed; refuse a second one."""
+    ImportInProgress.objects.filter(dossier=dossier, started_at__lt=clock.now() - STALE_IMPORT).delete()
+    try:
+        with transaction.atomic():
+            slot = ImportInProgress.objects.create(dossier=dossier)
+    except IntegrityError:
+        raise UsageError(
+            "Une extraction de ce dossier est déjà en cours de calcul : attendez son résultat avant d'en déposer "
+            "une autre."
+        ) from None
+    try:
+        yield
+    finally:
+        ImportInProgress.objects.filter(pk=slot.pk).delete()
+
+
 def import_extract(
     dossier: Dossier, *, by, uploaded_file, measured_at: dt.date, skip_bad_rows: bool = False
 ) -> ExtractImport:
     """Compute the indicators of the uploaded extract (zip) and store the dossier's ESSMS figures with the proof."""
     require(permissions.can_upload_usage(by, dossier), UsageError)
     _check_date(measured_at, dossier)
+    if UsageExtract.objects.filter(dossier=dossier).count() >= MAX_EXTRACTS_PER_DOSSIER:
+        raise UsageError(f"Ce dossier a atteint le nombre maximal d'extractions ({MAX_EXTRACTS_PER_DOSSIER}).")
+    with _one_import_at_a_time(dossier):
+        return _import_extract(dossier, by, uploaded_file, measured_at, skip_bad_rows)
+
+
+def _import_extract(dossier, by, uploaded_file, measured_at, skip_bad_rows) -> ExtractImport:
     targets = targets_for(dossier)
     with tempfile.TemporaryDirectory(prefix="esmsnum-usage-") as tmp:
         try:
@@ -173,6 +211,8 @@ def import_declaration(
     """Store an editor's declaration (CSV of the counts per ESSMS) beside the computed figures."""
     require(permissions.can_upload_usage(by, dossier), UsageError)
     _check_date(measured_at, dossier)
+    if EditorDeclaration.objects.filter(dossier=dossier).count() >= MAX_DECLARATIONS_PER_DOSSIER:
+        raise UsageError(f"Ce dossier a atteint le nombre maximal de déclarations ({MAX_DECLARATIONS_PER_DOSSIER}).")
     uploaded_file.seek(0)
     data = uploaded_file.read(MAX_DECLARATION_BYTES + 1)
     if not data:

@@ -46,7 +46,25 @@ def _decode(data: bytes) -> str:
     raise DeclarationError("le fichier n'est ni en UTF-8 ni en Windows-1252")  # pragma: no cover - cp1252 reads all
 
 
+# A count above this is not a count of persons or messages of one ESSMS (and would not fit the database).
+MAX_COUNT_DIGITS = 9
+# Each declared subset cannot exceed its whole (002 §5: active records are accompanied records…).
+SUBSETS = (
+    ("active", "accompanied"),
+    ("active_with_pp", "active"),
+    ("active_with_agenda", "active"),
+    ("dmp_fed", "accompanied"),
+)
+
+
 def parse_declaration(data: bytes) -> ParsedDeclaration:
+    try:
+        return _parse(data)
+    except csv.Error as exc:  # e.g. a field over the csv module's limit: the file is not a declaration
+        raise DeclarationError(f"fichier CSV illisible ({str(exc)[:80]})") from None
+
+
+def _parse(data: bytes) -> ParsedDeclaration:
     text = _decode(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
@@ -93,11 +111,18 @@ def parse_declaration(data: bytes) -> ParsedDeclaration:
                     parsed.errors.append(f"ligne {number} : {name} manquant")
                 counts[name] = None
                 continue
-            if not raw.isdigit():
-                parsed.errors.append(f"ligne {number} : {name} « {raw} » n'est pas un nombre entier positif")
+            if not (raw.isascii() and raw.isdigit()):
+                parsed.errors.append(f"ligne {number} : {name} « {raw[:20]} » n'est pas un nombre entier positif")
+                counts[name] = None
+                continue
+            if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
+                parsed.errors.append(f"ligne {number} : {name} « {raw[:20]}… » est démesuré")
                 counts[name] = None
                 continue
             counts[name] = int(raw)
+        for part, whole in SUBSETS:
+            if counts.get(part) is not None and counts.get(whole) is not None and counts[part] > counts[whole]:
+                parsed.errors.append(f"ligne {number} : {part} ({counts[part]}) dépasse {whole} ({counts[whole]})")
         if any(f"ligne {number} :" in error for error in parsed.errors):
             continue
         seen[finess] = number

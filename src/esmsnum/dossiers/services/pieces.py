@@ -9,6 +9,9 @@ from ..models import Document, Dossier
 from ..selectors import required_documents
 from ..uploads import UploadRejected, check_upload
 
+# Pieces kept per dossier (every version counts): far above a real dossier, a bound for a runaway client.
+MAX_DOCUMENTS_PER_DOSSIER = 200
+
 
 @transaction.atomic
 def upload_document(dossier: Dossier, *, by, piece_code: str, uploaded_file) -> Document:
@@ -17,6 +20,11 @@ def upload_document(dossier: Dossier, *, by, piece_code: str, uploaded_file) -> 
     codes = {d.code for d in required_documents(dossier)}
     if piece_code not in codes:
         raise DossierError("Pièce inconnue pour cette campagne.")
+    if dossier.documents.count() >= MAX_DOCUMENTS_PER_DOSSIER:
+        raise DossierError(
+            f"Ce dossier compte déjà {MAX_DOCUMENTS_PER_DOSSIER} pièces : retirez les versions inutiles avant d'en "
+            "déposer d'autres."
+        )
     try:
         checked = check_upload(uploaded_file, uploaded_file.name or "piece", getattr(uploaded_file, "size", None))
     except UploadRejected as exc:
