@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from esmsnum.audit.models import AuditEntry
 from esmsnum.domain.workflow import Action
 from esmsnum.dossiers import services
 from esmsnum.dossiers.models import (
-    AuditEntry,
     Document,
     DossierEstablishment,
     GrappeMember,

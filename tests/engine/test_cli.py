@@ -171,8 +171,8 @@ def test_bench_evaluate_runs_on_a_small_batch():
 
 
 def test_bench_batch_is_valid_and_reproducible():
-    from esmsnum.cli.bench_evaluate import make_batch
     from esmsnum.domain.engine import parse_dossier
+    from esmsnum_bench.evaluate import make_batch
 
     batch = make_batch(50, 700, seed=3)
     assert batch == make_batch(50, 700, seed=3)

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from esmsnum.audit.models import AuditEntry
 from esmsnum.domain import workflow
 from esmsnum.dossiers import services as dossier_services
-from esmsnum.dossiers.models import AuditEntry, MessageKind, Status
+from esmsnum.dossiers.models import MessageKind, Status
 from esmsnum.dossiers.permissions import can_edit_dossier
 from esmsnum.instruction import permissions, selectors, services
 from esmsnum.instruction.models import CommitteeDecision, CommitteeSession, ScoringWeight

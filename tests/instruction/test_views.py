@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from esmsnum.dossiers.models import AuditEntry, Status
+from esmsnum.audit.models import AuditEntry
+from esmsnum.dossiers.models import Status
 from esmsnum.instruction import selectors, services
 
 from .conftest import make_dossier

@@ -248,11 +248,11 @@ def test_unreadable_file_leaves_the_database_unchanged(tmp_path):
 
 
 def test_failure_during_the_import_rolls_everything_back(tmp_path, monkeypatch):
-    from esmsnum.referential import importer
+    from esmsnum.referential import writer
 
     import_extract(write(tmp_path / "a.csv", base_lines()[:1]))
     before = snapshot()
-    original = importer._Writer.flush
+    original = writer.Writer.flush
     calls = {"n": 0}
 
     def failing_flush(self, rows):
@@ -261,7 +261,7 @@ def test_failure_during_the_import_rolls_everything_back(tmp_path, monkeypatch):
             raise OSError("disque plein")
         return original(self, rows)
 
-    monkeypatch.setattr(importer._Writer, "flush", failing_flush)
+    monkeypatch.setattr(writer.Writer, "flush", failing_flush)
     lines = [structure(et("69", n), ej("69", 1), f"ETAB {n}", commune_line="69001 LYON") for n in range(1, 30)]
     with pytest.raises(ExtractError):
         import_extract(write(tmp_path / "b.csv", lines), batch_size=10, full=False)

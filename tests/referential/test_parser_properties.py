@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from esmsnum.domain.text import search_key
-from esmsnum.referential import importer
+from esmsnum.referential import extract as parsing
 
 from .extract import ej, et, structure
 
@@ -19,19 +19,14 @@ names = st.text(
 
 
 def _context():
-    ctx = object.__new__(importer._Context)
-    ctx.using = "default"
-    ctx.departments = {"75": "11"}
-    ctx.categories = {"500": ("PA", "am_cd", True)}
-    ctx.new_categories = []
-    return ctx
+    return parsing.ReferenceTables({"75": "11"}, {"500": ("PA", "am_cd", True)})
 
 
 def _fields(name: str) -> list[str]:
     line = structure(et("75", 1), ej("75", 1), "X")
     fields = next(csv.reader([line], delimiter=";"))
-    fields[importer.F_RS] = name
-    fields[importer.F_RSLONGUE] = name
+    fields[parsing.F_RS] = name
+    fields[parsing.F_RSLONGUE] = name
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\n").writerow(fields)  # quotes and doubles quotes as needed
     return next(csv.reader([buffer.getvalue()], delimiter=";"))
@@ -39,19 +34,19 @@ def _fields(name: str) -> list[str]:
 
 @given(names)
 def test_any_name_survives_quoting(name):
-    scan = importer._Scan("utf-8", None, None, {}, 1)
-    row = importer._parse_structure(_fields(name), 2, _context(), scan, [])
+    scan = parsing.Scan("utf-8", None, None, {}, 1)
+    row = parsing.parse_structure(_fields(name), 2, _context(), scan, [])
     assert row.values["name"] == name.strip()[:60]
     assert row.values["long_name"] == name.strip()[:120]
 
 
 @given(names)
 def test_digest_depends_on_the_name_only_through_its_value(name):
-    scan = importer._Scan("utf-8", None, None, {}, 1)
-    first = importer._parse_structure(_fields(name), 2, _context(), scan, [])
-    second = importer._parse_structure(_fields(name), 9, _context(), scan, [])
+    scan = parsing.Scan("utf-8", None, None, {}, 1)
+    first = parsing.parse_structure(_fields(name), 2, _context(), scan, [])
+    second = parsing.parse_structure(_fields(name), 9, _context(), scan, [])
     assert first.digest == second.digest
-    other = importer._parse_structure(_fields(name + "Z"), 2, _context(), scan, [])
+    other = parsing.parse_structure(_fields(name + "Z"), 2, _context(), scan, [])
     assert other.digest != first.digest
 
 

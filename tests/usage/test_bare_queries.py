@@ -12,13 +12,13 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esmsnum.domain.indicators.bare import bare_checked_query, bare_query
 from esmsnum.domain.indicators.extract import TABLES, compute_usage
 from esmsnum.domain.indicators.rates import COUNTS
 from esmsnum.domain.indicators.reasons import KINDS
 from esmsnum.domain.indicators.synth import SynthSpec, generate
 from esmsnum.domain.indicators.targets import usage_targets
 from esmsnum.domain.indicators.window import measurement_window
+from esmsnum_bench.usage_bare import bare_checked_query, bare_query
 from tests.usage.extracts import write_extract
 
 D = dt.date(2024, 10, 1)

@@ -17,9 +17,10 @@ GROUPS = [
     "esmsnum.cli.finess",
     "esmsnum.cli.campaigns",
     "esmsnum.cli.usage",
-    "esmsnum.cli.bench",
-    "esmsnum.cli.bench_evaluate",  # joins the bench group above (or brings its own while it is absent)
-    "esmsnum.cli.bench_usage",  # idem
+    "esmsnum.cli.payments",
+    "esmsnum_bench.cli",
+    "esmsnum_bench.evaluate",  # joins the bench group above (or brings its own while it is absent)
+    "esmsnum_bench.usage",  # idem
 ]
 
 

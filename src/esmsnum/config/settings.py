@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets locally: /api/v1/docs works offline
     "esmsnum.accounts",
     "esmsnum.referential",
+    "esmsnum.audit",
     "esmsnum.dossiers",
     "esmsnum.instruction",
     "esmsnum.usage",
+    "esmsnum.funding",
     "esmsnum.api",
     "esmsnum.web",
 ]
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
-                "esmsnum.web.context_processors.navigation",
+                "esmsnum.config.context_processors.navigation",
             ],
         },
     },

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", include("esmsnum.api.urls")),
     path("dossiers/", include("esmsnum.dossiers.urls")),
     path("usage/", include("esmsnum.usage.urls")),
+    path("financement/", include("esmsnum.funding.urls")),
     path("", include("esmsnum.instruction.urls")),
     path("", include("esmsnum.web.urls")),
 ]

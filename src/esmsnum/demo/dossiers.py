@@ -208,7 +208,7 @@ def demo_pdf(title: str) -> bytes:
 def _complete(dossier, spec, porteur_user, establishments) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from esmsnum.dossiers import services
+    from esmsnum.dossiers import selectors, services
     from esmsnum.dossiers.models import DossierEstablishment
 
     changes = {"project_type": spec["project_type"], **SOLUTION, **spec.get("extra", {})}
@@ -230,7 +230,7 @@ def _complete(dossier, spec, porteur_user, establishments) -> None:
     for member in dossier.members.all():
         services.update_member(member, by=porteur_user, changes={"maturity_self_assessment": True})
     if spec.get("pieces", True):
-        for piece in services.piece_requirements(dossier):
+        for piece in selectors.piece_requirements(dossier):
             if piece.mandatory:
                 upload = SimpleUploadedFile(f"{piece.label[:60]}.pdf", demo_pdf(piece.label), "application/pdf")
                 services.upload_document(dossier, by=porteur_user, piece_code=piece.code, uploaded_file=upload)
@@ -275,8 +275,15 @@ def load() -> list:
             for org_key, index, _situation in spec["essms"]
         ]
         region = establishments[0].region
+        # created a few days before filing (in the same INSERT: no second UPDATE to patch the date)
+        created_at = {"created_at": _at(spec["steps"][0][2]) - timedelta(days=12)} if spec["steps"] else {}
         dossier = Dossier.objects.create(
-            campaign=CAMPAIGN, region=region, porteur=porteur, title=spec["title"], created_by=porteur_user
+            campaign=CAMPAIGN,
+            region=region,
+            porteur=porteur,
+            title=spec["title"],
+            created_by=porteur_user,
+            **created_at,
         )
         GrappeMember.objects.create(dossier=dossier, organisation=porteur)
         _complete(dossier, spec, porteur_user, establishments)
@@ -290,7 +297,5 @@ def load() -> list:
                 services.transition(dossier, action, actor, comment, at=_at(when))
         if spec.get("marks") and dossier.status in ("under_instruction", "more_info_requested", "in_committee"):
             instruction.score(dossier, users["instructeur"], spec["marks"], _at(spec["steps"][-1][2]))
-        if spec["steps"]:  # created a few days before filing
-            Dossier.objects.filter(pk=dossier.pk).update(created_at=_at(spec["steps"][0][2]) - timedelta(days=12))
         created.append(dossier)
     return created

@@ -31,8 +31,8 @@ def load() -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from esmsnum.accounts.models import User
+    from esmsnum.core import clock
     from esmsnum.domain.indicators.synth import SynthSpec, generate
-    from esmsnum.dossiers import clock
     from esmsnum.dossiers.models import Dossier
     from esmsnum.usage import services
     from esmsnum.usage.models import Measurement

@@ -148,6 +148,11 @@ def check(source: str, action: str, role: str) -> Transition:
     return transition
 
 
+def allows(source: str, action: str) -> bool:
+    """The table has ``action`` from ``source`` (whatever the role): what permission functions read."""
+    return any(t.source == source and t.action == action for t in TRANSITIONS)
+
+
 def available(source: str, role: str) -> list[Transition]:
     """Transitions ``role`` may perform from ``source`` (in table order)."""
     return [t for t in TRANSITIONS if t.source == source and role in t.roles]

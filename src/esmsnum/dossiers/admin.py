@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, Document, Dossier, DossierEstablishment, GrappeMember, Message, TransitionLog
+from .models import Document, Dossier, DossierEstablishment, GrappeMember, Message, TransitionLog
 
 
 class GrappeMemberInline(admin.TabularInline):
@@ -41,18 +41,6 @@ class DossierAdmin(admin.ModelAdmin):
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ("original_name", "dossier", "piece_code", "content_type", "size", "uploaded_at")
     readonly_fields = ("file", "sha256", "size", "content_type", "uploaded_by", "uploaded_at")
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "dossier", "content_type", "object_id", "field", "old_value", "new_value", "by")
-    list_filter = ("content_type", "field")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Message)

@@ -1,20 +1,20 @@
 """Funding applications (dossiers): the grappe, its ESSMS, the pieces, the workflow log, the audit and messages.
 
-A dossier holds exactly what ``dossier-contract.md`` describes (see ``services.dossier_to_contract``); the engine's
-last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
+A dossier holds exactly what ``dossier-contract.md`` describes (see ``contract_mapping.dossier_to_contract``); the
+engine's last evaluation is kept as a JSON snapshot with its verdict, guichet and total for lists and exports.
 """
 
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Q
 
+from esmsnum.core import clock
+from esmsnum.core.models import TimestampedModel
 from esmsnum.domain import workflow
 
-from . import clock
+from .querysets import DossierQuerySet
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -82,7 +82,12 @@ class Guichet(models.TextChoices):
 # demonstration) so that filing dates, logs and messages tell one consistent story.
 
 
-class Dossier(models.Model):
+class StatusChangeRefused(IntegrityError):
+    """A save that would change a dossier's status outside the transition service (an invariant, like the DB
+    constraints: hence an ``IntegrityError``)."""
+
+
+class Dossier(TimestampedModel):
     campaign = models.CharField("campagne", max_length=64, db_index=True)
     region = models.ForeignKey(
         "referential.Region", verbose_name="ARS instructrice", on_delete=models.PROTECT, related_name="dossiers"
@@ -131,8 +136,7 @@ class Dossier(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("créé le", default=clock.now)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier"
@@ -154,6 +158,36 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    # The status changes only through the transition service (``services.workflow.transition``: table, guards,
+    # log), which saves with ``allow_status_change=True``; any other save that would change it is refused.
+
+    def save(self, *args, allow_status_change: bool = False, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        stored = getattr(self, "_stored_status", None)
+        writes_status = update_fields is None or "status" in update_fields
+        if (
+            not self._state.adding
+            and writes_status
+            and stored is not None
+            and self.status != stored
+            and not allow_status_change
+        ):
+            raise StatusChangeRefused(
+                f"L'état du dossier ({stored} → {self.status}) ne change que par une transition du circuit."
+            )
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_status = self.__dict__.get("status")
 
     @property
     def reference(self) -> str:
@@ -336,36 +370,6 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
-
-
-class AuditEntry(models.Model):
-    """A change to an amount or a decision: which object, which field, old and new values, who, when, why.
-
-    Generic (content type + object id) so that the instruction app records its decisions and amounts here too;
-    ``dossier`` is set whenever the change concerns a dossier, for the dossier's history.
-    """
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="audit")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
-    subject = GenericForeignKey("content_type", "object_id")
-    field = models.CharField("donnée", max_length=64)
-    old_value = models.JSONField("ancienne valeur", null=True, blank=True)
-    new_value = models.JSONField("nouvelle valeur", null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", default=clock.now)
-    comment = models.TextField("motif", blank=True)
-
-    class Meta:
-        verbose_name = "entrée d'historique"
-        verbose_name_plural = "historique des montants et décisions"
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
 class MessageKind(models.TextChoices):

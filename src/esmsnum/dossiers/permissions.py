@@ -12,7 +12,7 @@ Views answer 404 when a dossier is not visible at all (no existence leak) and 40
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from esmsnum.accounts.models import Role
 from esmsnum.domain import workflow
@@ -62,23 +62,8 @@ def _is_regional(user, dossier: Dossier, roles: set[str]) -> bool:
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
-    """Every dossier ``user`` may open (see the module docstring)."""
-    qs = Dossier.objects.all()
-    if not _authenticated(user):
-        return qs.none()
-    if user.role == Role.ADMIN:
-        return qs
-    if user.role == Role.NATIONAL:
-        return qs.exclude(status=Status.DRAFT)
-    if user.role in (Role.INSTRUCTOR, Role.GRADES):
-        if not user.region_id:
-            return qs.none()
-        return qs.filter(region_id=user.region_id).exclude(status=Status.DRAFT)
-    if user.role == Role.PORTEUR and user.organisation_id:
-        return qs.filter(
-            Q(porteur_id=user.organisation_id) | Q(members__organisation_id=user.organisation_id)
-        ).distinct()
-    return qs.none()
+    """Every dossier ``user`` may open (see the module docstring): ``Dossier.objects.visible_to(user)``."""
+    return Dossier.objects.visible_to(user)
 
 
 def can_create_dossier(user) -> Permission:
@@ -131,7 +116,7 @@ def can_file(user, dossier: Dossier) -> Permission:
     """Perform the filing transition (draft → filed); the deadline and pieces are checked by the service."""
     if not is_porteur_of(user, dossier):
         return _deny("Seul l'organisme porteur peut déposer le dossier.")
-    if dossier.status != Status.DRAFT:
+    if not workflow.allows(dossier.status, workflow.Action.FILE):
         return _deny(f"Le dossier est déjà à l'état « {dossier.get_status_display()} ».")
     return ALLOWED
 
@@ -139,7 +124,7 @@ def can_file(user, dossier: Dossier) -> Permission:
 def can_submit_complements(user, dossier: Dossier) -> Permission:
     if not is_porteur_of(user, dossier):
         return _deny("Seul l'organisme porteur peut transmettre les compléments.")
-    if dossier.status != Status.MORE_INFO_REQUESTED:
+    if not workflow.allows(dossier.status, workflow.Action.SUBMIT_COMPLEMENTS):
         return _deny("Aucun complément n'est demandé sur ce dossier.")
     return ALLOWED
 
@@ -175,7 +160,7 @@ def can_decide(user, dossier: Dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
         return permission
-    if dossier.status != Status.IN_COMMITTEE:
+    if not workflow.allows(dossier.status, workflow.Action.DECIDE):
         return _deny("Le dossier n'est pas inscrit à un comité de sélection.")
     return ALLOWED
 

@@ -1,7 +1,7 @@
 """Instruction and selection: scoring grid, scores, committee sessions, decisions and notification letters.
 
-Amounts are Decimal euros. Changes to amounts and decisions are recorded in ``dossiers.AuditEntry``
-(service ``esmsnum.dossiers.services.record_audit``).
+Amounts are Decimal euros. Changes to amounts and decisions are recorded in ``audit.AuditEntry``
+(service ``esmsnum.audit.services.record_audit``).
 """
 
 from django.conf import settings

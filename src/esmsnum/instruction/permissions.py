@@ -13,6 +13,7 @@ Views answer 404 when the object is not visible at all (no existence leak) and 4
 """
 
 from esmsnum.accounts.models import Role
+from esmsnum.domain import workflow
 from esmsnum.dossiers.models import Status
 from esmsnum.dossiers.permissions import ALLOWED, Permission, can_decide, can_instruct, can_view_dossier
 
@@ -74,7 +75,7 @@ def can_request_information(user, dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
         return permission
-    if dossier.status != Status.UNDER_INSTRUCTION:
+    if not workflow.allows(dossier.status, workflow.Action.REQUEST_INFO):
         return _deny("Des compléments ne peuvent être demandés que pendant l'instruction.")
     return ALLOWED
 
@@ -112,7 +113,7 @@ def can_amend_decision(user, dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
         return permission
-    if dossier.status != Status.DECIDED:
+    if not workflow.allows(dossier.status, workflow.Action.NOTIFY):  # decided, not yet notified
         return _deny("La décision ne peut plus être modifiée : le porteur a été notifié.")
     return ALLOWED
 
@@ -121,7 +122,7 @@ def can_notify(user, dossier) -> Permission:
     permission = can_instruct(user, dossier)
     if not permission:
         return permission
-    if dossier.status != Status.DECIDED:
+    if not workflow.allows(dossier.status, workflow.Action.NOTIFY):
         return _deny("Seul un dossier décidé peut être notifié.")
     return ALLOWED
 

@@ -19,7 +19,6 @@ from esmsnum.domain.referential_check import (
     check_establishments,
 )
 from esmsnum.dossiers.models import Dossier, Guichet, Status, Verdict
-from esmsnum.dossiers.permissions import dossiers_visible_to
 from esmsnum.referential.models import Region
 
 from . import exports
@@ -66,12 +65,7 @@ def window_label(campaign_id: str, code: str) -> str:
 
 def instruction_dossiers(user) -> QuerySet[Dossier]:
     """Filed dossiers the user may instruct or read (region for an instructor, all for national and admin)."""
-    return (
-        dossiers_visible_to(user)
-        .exclude(status=Status.DRAFT)
-        .select_related("porteur", "region")
-        .order_by("-filed_at", "-id")
-    )
+    return Dossier.objects.visible_to(user).exclude(status=Status.DRAFT).for_list().order_by("-filed_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -325,7 +319,7 @@ def committed_except(session: CommitteeSession, dossier: Dossier) -> Decimal:
 def committee_dossiers(session: CommitteeSession) -> list[Dossier]:
     """Dossiers of the session's window (in committee, or decided in this session)."""
     decided_here = set(session.decisions.values_list("dossier_id", flat=True))
-    qs = Dossier.objects.filter(region_id=session.region_id, campaign=session.campaign).select_related("porteur")
+    qs = Dossier.objects.filter(region_id=session.region_id, campaign=session.campaign).for_list()
     in_window = qs.filter(status=Status.IN_COMMITTEE, window=session.window_code)
     return list((in_window | qs.filter(pk__in=decided_here)).distinct().order_by("id"))
 

@@ -14,28 +14,25 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from esmsnum.audit.services import record_audit
+from esmsnum.core.clock import now
 from esmsnum.domain import selection, workflow
+from esmsnum.domain.reference import ars_seat
 from esmsnum.dossiers import services as dossier_services
-from esmsnum.dossiers.clock import now
+from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier, Status
-from esmsnum.dossiers.permissions import Permission
 
 from . import letters, permissions, selectors
 from .models import CommitteeDecision, CommitteeSession, NotificationLetter, Score, ScoringWeight
 
 
-class InstructionError(Exception):
+class InstructionError(ServiceError):
     """A refused operation; the message (French) is shown to the user."""
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _require(permission: Permission) -> None:
-    if not permission:
-        raise InstructionError(permission.reason)
 
 
 def _transition(dossier: Dossier, action: str, by, comment: str = "", at: dt.datetime | None = None) -> None:
@@ -51,7 +48,7 @@ def _transition(dossier: Dossier, action: str, by, comment: str = "", at: dt.dat
 @transaction.atomic
 def set_weights(*, by, region, campaign_id: str, weights: dict[str, Decimal]) -> None:
     """Set the weights of the campaign's priority criteria for ``region`` (0 to 10; 0 disables a criterion)."""
-    _require(permissions.can_manage_weights(by, region.code))
+    require(permissions.can_manage_weights(by, region.code), InstructionError)
     criteria = {c.code for c in selectors.criteria_for(campaign_id)}
     if not criteria:
         raise InstructionError(f"La campagne « {campaign_id} » n'a pas de critères de priorisation.")
@@ -71,15 +68,13 @@ def set_weights(*, by, region, campaign_id: str, weights: dict[str, Decimal]) ->
             defaults={"weight": weight, "updated_by": by},
         )
         if before.get(code) != weight:
-            dossier_services.record_audit(
-                obj, f"weight:{code}", before.get(code), weight, by=by, comment="Pondération régionale"
-            )
+            record_audit(obj, f"weight:{code}", before.get(code), weight, by=by, comment="Pondération régionale")
 
 
 @transaction.atomic
 def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]]) -> selection.ScoreResult | None:
     """Record the instructor's marks (criterion → (mark 0..5 or None, justification)) and return the new score."""
-    _require(permissions.can_score(by, dossier))
+    require(permissions.can_score(by, dossier), InstructionError)
     criteria = {c.code for c in selectors.criteria_for(dossier.campaign)}
     existing = selectors.marks_for(dossier)
     for code, (mark, comment) in marks.items():
@@ -89,7 +84,7 @@ def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]
         old = existing.get(code)
         if mark is None:
             if old is not None:
-                dossier_services.record_audit(old, f"score:{code}", old.value, None, by=by, dossier=dossier)
+                record_audit(old, f"score:{code}", old.value, None, by=by, dossier=dossier)
                 old.delete()
             continue
         try:
@@ -102,7 +97,7 @@ def save_scores(dossier: Dossier, *, by, marks: dict[str, tuple[int | None, str]
             dossier=dossier, criterion_code=code, defaults={"value": mark, "comment": comment, "scored_by": by}
         )
         if old is None or old.value != mark:
-            dossier_services.record_audit(
+            record_audit(
                 score,
                 f"score:{code}",
                 old.value if old else None,
@@ -124,7 +119,7 @@ def start_instruction(dossier: Dossier, *, by) -> None:
 def request_information(dossier: Dossier, *, by, body: str) -> None:
     """Ask the porteur for more information: the message joins the dossier's thread and the dossier reopens for
     editing by the porteur (more_info_requested)."""
-    _require(permissions.can_request_information(by, dossier))
+    require(permissions.can_request_information(by, dossier), InstructionError)
     body = (body or "").strip()
     if not body:
         raise InstructionError("Précisez les compléments attendus du porteur.")
@@ -152,7 +147,7 @@ def withdraw_from_committee(dossier: Dossier, *, by, comment: str) -> None:
 def create_session(
     *, by, region, campaign_id: str, window_code: str, date: dt.date, envelope: Decimal
 ) -> CommitteeSession:
-    _require(permissions.can_manage_committee(by, region_code=region.code))
+    require(permissions.can_manage_committee(by, region_code=region.code), InstructionError)
     campaign = selectors.campaign_or_none(campaign_id)
     if campaign is None:
         raise InstructionError(f"Campagne inconnue : « {campaign_id} ».")
@@ -178,13 +173,13 @@ def create_session(
         envelope_eur=envelope,
         created_by=by,
     )
-    dossier_services.record_audit(session, "envelope_eur", None, envelope, by=by, comment="Création du comité")
+    record_audit(session, "envelope_eur", None, envelope, by=by, comment="Création du comité")
     return session
 
 
 @transaction.atomic
 def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason: str) -> None:
-    _require(permissions.can_manage_committee(by, session))
+    require(permissions.can_manage_committee(by, session), InstructionError)
     reason = (reason or "").strip()
     if not reason:
         raise InstructionError("Motivez la modification de l'enveloppe.")
@@ -197,7 +192,7 @@ def update_envelope(session: CommitteeSession, *, by, envelope: Decimal, reason:
             continue
         sibling.envelope_eur = envelope
         sibling.save(update_fields=["envelope_eur"])
-        dossier_services.record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
+        record_audit(sibling, "envelope_eur", old, envelope, by=by, comment=reason)
     session.refresh_from_db()
 
 
@@ -229,12 +224,12 @@ def decide(
     """
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if locked.status == Status.IN_COMMITTEE:
-        _require(permissions.can_decide_in(by, locked))
+        require(permissions.can_decide_in(by, locked), InstructionError)
     elif locked.status == Status.DECIDED:
-        _require(permissions.can_amend_decision(by, locked))
+        require(permissions.can_amend_decision(by, locked), InstructionError)
     else:
         raise InstructionError("Le dossier n'est pas inscrit à un comité de sélection.")
-    _require(permissions.can_manage_committee(by, session))
+    require(permissions.can_manage_committee(by, session), InstructionError)
     if session.region_id != locked.region_id or session.campaign != locked.campaign:
         raise InstructionError("Ce comité ne porte pas sur la campagne et la région du dossier.")
     try:
@@ -280,11 +275,9 @@ def decide(
     comment = "Décision du comité" if previous is None else "Modification de la décision du comité"
     for field in ("group", "amount_granted_eur", "recommendation"):
         if old[field] != getattr(decision, field):
-            dossier_services.record_audit(
-                decision, field, old[field], getattr(decision, field), by=by, dossier=locked, comment=comment
-            )
+            record_audit(decision, field, old[field], getattr(decision, field), by=by, dossier=locked, comment=comment)
     if check.exceeds:
-        dossier_services.record_audit(
+        record_audit(
             decision,
             "envelope_override",
             str(session.envelope_eur),
@@ -300,27 +293,6 @@ def decide(
 
 
 # --- letters and notification -------------------------------------------------------------------------------------
-
-ARS_SEATS = {
-    "01": "Gourbeyre",
-    "02": "Fort-de-France",
-    "03": "Cayenne",
-    "04": "Saint-Denis",
-    "06": "Mamoudzou",
-    "11": "Paris",
-    "24": "Orléans",
-    "27": "Dijon",
-    "28": "Caen",
-    "32": "Lille",
-    "44": "Strasbourg",
-    "52": "Nantes",
-    "53": "Rennes",
-    "75": "Bordeaux",
-    "76": "Montpellier",
-    "84": "Lyon",
-    "93": "Marseille",
-    "94": "Ajaccio",
-}
 
 
 def _references(references) -> str:
@@ -379,7 +351,7 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
     return letters.LetterData(
         reference=dossier.reference,
         region_name=dossier.region.name,
-        place=ARS_SEATS.get(dossier.region_id, dossier.region.name),
+        place=ars_seat(dossier.region_id) or dossier.region.name,
         date=today,
         campaign_label=campaign.title if campaign else dossier.campaign,
         porteur_name=dossier.porteur.name or str(dossier.porteur),
@@ -400,7 +372,7 @@ def letter_data(dossier: Dossier, decision: CommitteeDecision, *, by=None, date:
 
 def preview_letter(dossier: Dossier, *, by) -> bytes:
     """The letter as it would be generated now (ARS side only, nothing stored)."""
-    _require(permissions.can_view_instruction(by, dossier))
+    require(permissions.can_view_instruction(by, dossier), InstructionError)
     decision = selectors.current_decision(dossier)
     if decision is None:
         raise InstructionError("Le dossier n'a pas encore de décision du comité.")
@@ -413,7 +385,7 @@ def notify(dossier: Dossier, *, by, at: dt.datetime | None = None) -> Notificati
     ``at`` (default: the platform's clock) dates the letter and the notification.
     """
     at = at or now()
-    _require(permissions.can_notify(by, dossier))
+    require(permissions.can_notify(by, dossier), InstructionError)
     try:
         workflow.check(dossier.status, workflow.Action.NOTIFY, by.role)
     except workflow.TransitionRefused as exc:

@@ -4,7 +4,10 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from esmsnum.core.models import TimestampedModel
 from esmsnum.domain.text import search_key
+
+from .extract import establishment_search_text
 
 
 class Public(models.TextChoices):
@@ -80,7 +83,7 @@ class Category(models.Model):
         return f"{self.code} - {self.label}"
 
 
-class Organisation(models.Model):
+class Organisation(TimestampedModel):
     """An organisme gestionnaire (OG), identified by its FINESS juridique (EJ)."""
 
     finess_ej = models.CharField("FINESS juridique", max_length=9, unique=True)
@@ -89,8 +92,6 @@ class Organisation(models.Model):
     is_ght = models.BooleanField("groupement hospitalier de territoire", default=False)
     national_entity = models.BooleanField("rattaché à une entité nationale", default=False)
     search_text = models.CharField("texte de recherche", max_length=200, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "organisme gestionnaire"
@@ -113,7 +114,7 @@ class Organisation(models.Model):
         return search_key(name)[:200]
 
 
-class Establishment(models.Model):
+class Establishment(TimestampedModel):
     """An ESSMS (or any FINESS establishment), identified by its FINESS géographique (ET)."""
 
     finess_et = models.CharField("FINESS géographique", max_length=9, unique=True)
@@ -144,8 +145,6 @@ class Establishment(models.Model):
     is_open = models.BooleanField("ouvert", default=True)
     closed_on = models.DateField("fermé le", null=True, blank=True)
     source_digest = models.CharField("empreinte de la ligne FINESS", max_length=32, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "établissement (ESSMS)"
@@ -175,7 +174,5 @@ class Establishment(models.Model):
 
     @staticmethod
     def compute_search_text(name: str, long_name: str, commune: str) -> str:
-        """Accent-free upper-case name, long name and commune, searched by the selectors."""
-        key = search_key(name)
-        long_key = search_key(long_name)
-        return " ".join(part for part in (key, long_key if long_key != key else "", search_key(commune)) if part)[:400]
+        """Accent-free upper-case name, long name and commune, searched by the selectors (one definition: extract)."""
+        return establishment_search_text(name, long_name, commune)

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from esmsnum.core import clock
 from esmsnum.domain.indicators.rates import COUNTS, RATES
-from esmsnum.dossiers import clock
 
 # The indicator names come from the domain definition; the model stores one column for each.
 COUNT_FIELDS = COUNTS

@@ -18,13 +18,13 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
+from esmsnum.core import clock
 from esmsnum.domain.indicators.declaration import DeclarationError, parse_declaration
 from esmsnum.domain.indicators.extract import BadRowsError, ExtractError, compute_usage
 from esmsnum.domain.indicators.reasons import SHORT
 from esmsnum.domain.indicators.targets import UnknownCampaign, usage_targets
-from esmsnum.dossiers import clock
+from esmsnum.dossiers.errors import ServiceError, require
 from esmsnum.dossiers.models import Dossier
-from esmsnum.dossiers.permissions import Permission
 from esmsnum.referential.models import Establishment
 
 from . import permissions
@@ -34,18 +34,13 @@ from .models import COUNT_FIELDS, RATE_FIELDS, DeclaredFigures, EditorDeclaratio
 MAX_DECLARATION_BYTES = 5 * 1024 * 1024
 
 
-class UsageError(Exception):
+class UsageError(ServiceError):
     """A refused upload: a French message, and details (one line each) when there are several problems."""
 
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
-
-
-def _require(permission: Permission) -> None:
-    if not permission:
-        raise UsageError(permission.reason)
 
 
 def targets_for(dossier: Dossier) -> dict[str, Decimal]:
@@ -83,7 +78,7 @@ def import_extract(
     dossier: Dossier, *, by, uploaded_file, measured_at: dt.date, skip_bad_rows: bool = False
 ) -> ExtractImport:
     """Compute the indicators of the uploaded extract (zip) and store the dossier's ESSMS figures with the proof."""
-    _require(permissions.can_upload_usage(by, dossier))
+    require(permissions.can_upload_usage(by, dossier), UsageError)
     _check_date(measured_at, dossier)
     targets = targets_for(dossier)
     with tempfile.TemporaryDirectory(prefix="esmsnum-usage-") as tmp:
@@ -176,7 +171,7 @@ def import_declaration(
     dossier: Dossier, *, by, uploaded_file, measured_at: dt.date, editor: str = ""
 ) -> DeclarationImport:
     """Store an editor's declaration (CSV of the counts per ESSMS) beside the computed figures."""
-    _require(permissions.can_upload_usage(by, dossier))
+    require(permissions.can_upload_usage(by, dossier), UsageError)
     _check_date(measured_at, dossier)
     uploaded_file.seek(0)
     data = uploaded_file.read(MAX_DECLARATION_BYTES + 1)

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from esmsnum.dossiers.permissions import Permission, dossiers_visible_to
-from esmsnum.dossiers.services import campaign_title
+from esmsnum.dossiers.errors import require
+from esmsnum.dossiers.models import Dossier
+from esmsnum.dossiers.selectors import campaign_title
 from esmsnum.referential.models import Region
 
 from . import permissions, selectors, services
@@ -21,13 +22,8 @@ from .forms import DeclarationUploadForm, ExtractUploadForm
 from .models import EditorDeclaration, UsageExtract
 
 
-def _require(permission: Permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
 def _dossier_or_404(request, pk: int):
-    dossier = dossiers_visible_to(request.user).select_related("region", "porteur").filter(pk=pk).first()
+    dossier = Dossier.objects.visible_to(request.user).for_detail().filter(pk=pk).first()
     if dossier is None:
         raise Http404("Dossier introuvable.")
     return dossier
@@ -53,7 +49,7 @@ def _page(request, dossier, *, extract_form=None, declaration_form=None, error=N
 @require_GET
 def dossier_usage(request, pk: int):
     dossier = _dossier_or_404(request, pk)
-    _require(permissions.can_view_usage(request.user, dossier))
+    require(permissions.can_view_usage(request.user, dossier), PermissionDenied)
     return _page(request, dossier)
 
 
@@ -61,7 +57,7 @@ def dossier_usage(request, pk: int):
 @require_POST
 def upload_extract(request, pk: int):
     dossier = _dossier_or_404(request, pk)
-    _require(permissions.can_upload_usage(request.user, dossier))
+    require(permissions.can_upload_usage(request.user, dossier), PermissionDenied)
     form = ExtractUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, extract_form=form, status=400)
@@ -96,7 +92,7 @@ def upload_extract(request, pk: int):
 @require_POST
 def upload_declaration(request, pk: int):
     dossier = _dossier_or_404(request, pk)
-    _require(permissions.can_upload_usage(request.user, dossier))
+    require(permissions.can_upload_usage(request.user, dossier), PermissionDenied)
     form = DeclarationUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, declaration_form=form, status=400)
@@ -133,7 +129,7 @@ def _download(handle_owner, filename: str, content_type: str):
 @require_GET
 def extract_download(request, pk: int, extract_pk: int):
     dossier = _dossier_or_404(request, pk)
-    _require(permissions.can_view_usage(request.user, dossier))
+    require(permissions.can_view_usage(request.user, dossier), PermissionDenied)
     extract = get_object_or_404(UsageExtract, pk=extract_pk, dossier=dossier)
     return _download(extract, extract.original_name, "application/zip")
 
@@ -142,7 +138,7 @@ def extract_download(request, pk: int, extract_pk: int):
 @require_GET
 def declaration_download(request, pk: int, declaration_pk: int):
     dossier = _dossier_or_404(request, pk)
-    _require(permissions.can_view_usage(request.user, dossier))
+    require(permissions.can_view_usage(request.user, dossier), PermissionDenied)
     declaration = get_object_or_404(EditorDeclaration, pk=declaration_pk, dossier=dossier)
     return _download(declaration, declaration.original_name, "text/csv")
 
@@ -158,7 +154,7 @@ def national(request):
         and permissions.can_view_regional_usage(user, region_code)
     ):
         return redirect(reverse("usage:regional", args=[region_code]))
-    _require(permissions.can_view_national_usage(user))
+    require(permissions.can_view_national_usage(user), PermissionDenied)
     return render(
         request,
         "usage/national.html",
@@ -170,7 +166,7 @@ def national(request):
 @require_GET
 def regional(request, code: str):
     region = get_object_or_404(Region, code=code)
-    _require(permissions.can_view_regional_usage(request.user, region.code))
+    require(permissions.can_view_regional_usage(request.user, region.code), PermissionDenied)
     return render(
         request,
         "usage/national.html",

@@ -141,6 +141,16 @@ def _categories() -> dict[str, CategoryInfo]:
     return result
 
 
+@cache
+def _ars_seats() -> dict[str, str]:
+    return {r["region_code"]: r["seat"] for r in _rows("ars_seats.csv")}
+
+
+def ars_seat(region_code: str) -> str | None:
+    """The town of the regional health agency's head office (letters are signed there): ``04`` → Saint-Denis."""
+    return _ars_seats().get(region_code)
+
+
 def region(code: str) -> RegionInfo | None:
     """The region of INSEE code ``code`` (``"04"``; ``"975"``/``"986"`` for the two collectivities)."""
     return _regions().get(code)

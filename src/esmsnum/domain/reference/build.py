@@ -14,6 +14,8 @@ import csv
 import io
 from pathlib import Path
 
+from .aggregates import AGGREGATE_RULES
+
 REFERENCE_DIR = Path(__file__).resolve().parent
 
 REGION_FIELDS = ["code", "name", "overseas_or_corse", "timezone"]
@@ -84,44 +86,6 @@ CODE_OVERRIDES = {
     "418": ("PE", "state", "enquêtes sociales ordonnées par le juge (Justice)"),
     "609": ("PH", "cd", "maison départementale des personnes handicapées (GIP présidé par le département)"),
     "247": ("PH", "state", "entreprise adaptée : aides au poste financées par l'État"),
-}
-# Aggregate rules for medico-social categories (aggregate level 3 code → public, financeur, reason).
-AGGREGATE_RULES = {
-    "4101": ("PH", "am", "éducation spéciale enfants handicapés"),
-    "4102": ("PH", "am", "enfants troubles du comportement"),
-    "4103": ("PH", "am", "enfants handicapés moteurs"),
-    "4104": ("PH", "am", "enfants déficients sensoriels"),
-    "4105": ("PH", "am", "hébergement enfants handicapés"),
-    "4106": ("PH", "am", "services ambulatoires enfants handicapés"),
-    "4107": ("PH", "undefined", "expérimental enfance handicapée"),
-    "4201": ("PH", "state", "classes d'enseignement spécial (Éducation nationale)"),
-    "4202": ("PH", "state", "enseignement secondaire adapté (Éducation nationale)"),
-    "4301": ("PH", "cd", "hébergement adultes handicapés (compétence départementale par défaut)"),
-    "4302": ("PH", "am", "travail protégé"),
-    "4303": ("PH", "am", "réadaptation professionnelle"),
-    "4304": ("PH", "undefined", "expérimental adultes handicapés"),
-    "4305": ("PH", "cd", "maintien à domicile adultes handicapés"),
-    "4401": ("PA", "cd", "hébergement personnes âgées (compétence départementale par défaut)"),
-    "4402": ("PA", "cd", "services de maintien à domicile personnes âgées"),
-    "4403": ("PA", "cd", "services sociaux personnes âgées"),
-    "4404": ("PA", "undefined", "expérimental personnes âgées"),
-    "4501": ("PE", "cd", "aide sociale à l'enfance (département)"),
-    "4502": (
-        "PE",
-        "state",
-        "établissements et services de la Justice pour mineurs (PJJ), rattachés à la protection de l'enfance",
-    ),
-    "4504": ("PE", "cd", "services concourant à la protection de l'enfance"),
-    "4505": ("PE", "cd", "expérimental enfance protégée"),
-    "4601": ("AHI", "state", "adultes et familles en difficulté (hébergement, insertion : État)"),
-    "4602": ("AHI", "state", "autres établissements sociaux d'hébergement et d'accueil"),
-    "4603": ("AHI", "state", "expérimental autres adultes"),
-    "4604": ("PDS", "am", "difficultés spécifiques : addictologie, LHSS, LAM, ACT (ONDAM spécifique)"),
-    "4605": ("OTHER", "undefined", "multi-clientèles"),
-    "4606": ("OTHER", "undefined", "centres de ressources"),
-    "4607": ("AHI", "state", "logements en structure collective (résidences sociales, pensions de famille)"),
-    "4608": ("PJM", "state", "protection juridique des majeurs (PJM, 002 §4.2 C) : mandataires judiciaires (État)"),
-    "4609": ("PH", "am", "personnes cérébro-lésées"),
 }
 
 

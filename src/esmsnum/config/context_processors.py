@@ -1,0 +1,15 @@
+"""What every page's header needs: the menu entries the user may open, decided by the permission functions.
+
+In the project's wiring (like the URLs), not in an app: it reads the permissions of several apps.
+"""
+
+from esmsnum.instruction.permissions import can_access_instruction
+from esmsnum.usage.permissions import can_open_usage_space
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "nav_instruction": bool(can_access_instruction(user)),
+        "nav_usage": bool(can_open_usage_space(user)),
+    }
