@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "esmsnum.web.middleware.UserTimezoneMiddleware",
+    "esmsnum.web.middleware.AgentSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +155,11 @@ if PRODUCTION and ESMSNUM_CLOCK:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after inactivity (each request pushes the end back): 4 hours for porteurs, 1 hour for agents (ARS,
+# GRADeS, national office, administrators), who see every dossier of their scope.
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = int(os.environ.get("ESMSNUM_SESSION_IDLE_SECONDS", 4 * 3600))
+AGENT_SESSION_IDLE_SECONDS = int(os.environ.get("ESMSNUM_AGENT_SESSION_IDLE_SECONDS", 3600))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

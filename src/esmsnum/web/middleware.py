@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 
@@ -31,3 +32,19 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+AGENT_ROLES = {"instructor", "grades", "national", "admin"}
+
+
+class AgentSessionMiddleware:
+    """Agents' sessions end after a shorter inactivity (``AGENT_SESSION_IDLE_SECONDS``) than porteurs'."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and (user.role in AGENT_ROLES or user.is_superuser):
+            request.session.set_expiry(settings.AGENT_SESSION_IDLE_SECONDS)
+        return self.get_response(request)
