@@ -18,6 +18,7 @@ GROUPS = [
     "esmsnum.cli.campaigns",
     "esmsnum.cli.usage",
     "esmsnum.cli.payments",
+    "esmsnum.cli.backup",
     "esmsnum_bench.cli",
     "esmsnum_bench.evaluate",  # joins the bench group above (or brings its own while it is absent)
     "esmsnum_bench.usage",  # idem

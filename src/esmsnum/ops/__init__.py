@@ -1,0 +1,1 @@
+"""Operations on a running platform (backups), kept out of the business apps."""
