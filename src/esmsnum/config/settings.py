@@ -160,6 +160,8 @@ MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# ClamAV daemon scanning every uploaded piece: "host:port" or the path of its unix socket. Unset = not scanned.
+CLAMD = os.environ.get("CLAMD") or None
 # Simulated "now" for deadline checks (demonstrations only; ISO 8601 with offset). Unset = real time.
 ESMSNUM_CLOCK = os.environ.get("ESMSNUM_CLOCK") or None
 if PRODUCTION and ESMSNUM_CLOCK:

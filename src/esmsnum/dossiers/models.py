@@ -13,6 +13,7 @@ from django.db.models import Q
 from esmsnum.core import clock
 from esmsnum.core.models import TimestampedModel
 from esmsnum.domain import vocabulary, workflow
+from esmsnum.security.scan import SERVED, ScanStatus
 
 from .querysets import DossierQuerySet
 
@@ -337,6 +338,10 @@ class Document(models.Model):
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("déposé le", default=clock.now)
+    scan_status = models.CharField(
+        "analyse antivirus", max_length=16, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scan_detail = models.CharField("résultat de l'analyse", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "pièce justificative"
@@ -351,6 +356,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def servable(self) -> bool:
+        return self.scan_status in SERVED
 
 
 class TransitionLog(models.Model):

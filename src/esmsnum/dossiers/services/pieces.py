@@ -3,6 +3,8 @@
 from django.core.files.base import File
 from django.db import transaction
 
+from esmsnum.security.scan import scan
+
 from .. import permissions
 from ..errors import DossierError, require
 from ..models import Document, Dossier
@@ -38,6 +40,8 @@ def upload_document(dossier: Dossier, *, by, piece_code: str, uploaded_file) -> 
         sha256=checked.sha256,
         uploaded_by=by,
     )
+    result = scan(uploaded_file)
+    document.scan_status, document.scan_detail = result.status, result.detail
     uploaded_file.seek(0)
     document.file.save(checked.kind.extension, File(uploaded_file), save=False)
     document.save()

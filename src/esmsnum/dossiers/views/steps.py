@@ -86,6 +86,8 @@ def dossier_pieces(request, dossier: Dossier):
 def document_download(request, dossier: Dossier, document_pk: int):
     document = get_object_or_404(Document, pk=document_pk, dossier=dossier)
     require(permissions.can_view_document(request.user, document), PermissionDenied)
+    if not document.servable:
+        raise PermissionDenied(f"Ce fichier n'est pas téléchargeable : {document.get_scan_status_display()}.")
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:

@@ -1,0 +1,1 @@
+"""Security helpers shared by the apps (antivirus scanning of uploads)."""
