@@ -21,8 +21,6 @@ class DossierCreateForm(DsfrForm):
     title = forms.CharField(
         label="Intitulé du projet", max_length=200, help_text="Par exemple : « DUI commun de la grappe Nord »."
     )
-    # identifies this form: posting it twice creates one dossier (see services.create_dossier)
-    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -137,8 +137,6 @@ class Dossier(TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # token of the "Nouveau dossier" form that created it: a second post of the same form returns this dossier
-    creation_token = models.UUIDField(null=True, blank=True, editable=False)
     objects = DossierQuerySet.as_manager()
 
     class Meta:
@@ -155,9 +153,6 @@ class Dossier(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(status=Status.DRAFT) | Q(filed_at__isnull=False), name="dossier_filed_has_filed_at"
-            ),
-            models.UniqueConstraint(
-                fields=["created_by", "creation_token"], name="dossier_created_once_per_form_token"
             ),
         ]
         indexes = [models.Index(fields=["region", "campaign", "status"])]

@@ -107,8 +107,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
-    # version of the decision shown on the page (0: none yet), checked on save against a concurrent amendment
-    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -115,8 +115,6 @@ class CommitteeDecision(models.Model):
     )
     decided_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
-    # optimistic lock: each amendment increments it; an amendment made from an older version is refused
-    version = models.PositiveIntegerField("version", default=1)
 
     class Meta:
         verbose_name = "décision du comité"

@@ -231,13 +231,10 @@ def decide(
     recommendation: str = "",
     override_reason: str = "",
     at: dt.datetime | None = None,
-    expected_version: int | None = None,
 ) -> CommitteeDecision:
     """Record (or amend, before notification) the committee's decision on a dossier.
 
     Group A commits an amount on the regional envelope: above it, a motivated override is required and logged.
-    ``expected_version`` is the version of the decision the user saw (0: none yet); when another person changed it
-    meanwhile, the change is refused instead of silently overwriting theirs (lost update).
     """
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if locked.status == Status.IN_COMMITTEE:
@@ -268,7 +265,6 @@ def decide(
     previous = locked.decisions.order_by("-decided_at", "-id").first()
     if previous is not None and previous.session_id != session.pk:
         raise InstructionError("Ce dossier a déjà été décidé par un autre comité.")
-    _check_version(previous, expected_version)
     at = at or now()
     fields = {
         "group": group.value,
@@ -290,7 +286,6 @@ def decide(
         for key, value in fields.items():
             setattr(decision, key, value)
         decision.decided_by = by
-        decision.version += 1
         decision.save()
     comment = "Décision du comité" if previous is None else "Modification de la décision du comité"
     for field in ("group", "amount_granted_eur", "recommendation"):
@@ -310,20 +305,6 @@ def decide(
         _transition(locked, workflow.Action.DECIDE, by, f"{group.label} — {selection.format_eur(amount)}", at)
     dossier.refresh_from_db()
     return decision
-
-
-def _check_version(previous: CommitteeDecision | None, expected_version: int | None) -> None:
-    """Refuse a change made from a stale page (the dossier row is locked, so the check cannot race)."""
-    if expected_version is None:
-        return
-    current = previous.version if previous is not None else 0
-    if current != expected_version:
-        who = previous.decided_by if previous is not None else None
-        name = f" par {who.get_full_name() or who.get_username()}" if who is not None else ""
-        raise InstructionError(
-            f"La décision a été modifiée{name} pendant que vous la consultiez : rechargez la page, "
-            "vérifiez la décision enregistrée puis refaites votre modification si elle reste nécessaire."
-        )
 
 
 # --- letters and notification -------------------------------------------------------------------------------------

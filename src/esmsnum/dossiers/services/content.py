@@ -4,10 +4,9 @@ Every function checks the permission it needs and raises :class:`DossierError` (
 write re-evaluates the dossier once.
 """
 
-import uuid
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from esmsnum.audit.services import audit_changes
 from esmsnum.core import clock
@@ -31,17 +30,9 @@ ESTABLISHMENT_AMOUNT_FIELDS = ("hardware_quote_eur",)
 
 
 @transaction.atomic
-def create_dossier(*, by, campaign_id: str, title: str, token: uuid.UUID | None = None) -> Dossier:
-    """A new draft carried by the user's organisation, for a campaign open in its region.
-
-    ``token`` identifies the form that asked for it: posting the same form twice (double click, network retry)
-    returns the dossier created by the first post instead of a duplicate.
-    """
+def create_dossier(*, by, campaign_id: str, title: str) -> Dossier:
+    """A new draft carried by the user's organisation, for a campaign open in its region."""
     require(permissions.can_create_dossier(by))
-    if token is not None:
-        existing = Dossier.objects.filter(created_by=by, creation_token=token).first()
-        if existing is not None:
-            return existing
     organisation = by.organisation
     region = organisation_region(organisation)
     if region is None:
@@ -52,21 +43,9 @@ def create_dossier(*, by, campaign_id: str, title: str, token: uuid.UUID | None 
     title = (title or "").strip()
     if not title:
         raise DossierError("Donnez un intitulé au projet.")
-    try:
-        with transaction.atomic():
-            dossier = Dossier.objects.create(
-                campaign=campaign.id,
-                region=region,
-                porteur=organisation,
-                title=title[:200],
-                created_by=by,
-                creation_token=token,
-            )
-    except IntegrityError:
-        # the same form posted at the same moment: the other request created it
-        if token is None:
-            raise
-        return Dossier.objects.get(created_by=by, creation_token=token)
+    dossier = Dossier.objects.create(
+        campaign=campaign.id, region=region, porteur=organisation, title=title[:200], created_by=by
+    )
     GrappeMember.objects.create(
         dossier=dossier,
         organisation=organisation,

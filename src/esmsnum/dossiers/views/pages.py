@@ -1,6 +1,5 @@
 """The dossier list, creation, and the dossier page shared by every role that may see it (actions, messages)."""
 
-import uuid
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -60,14 +59,11 @@ def dossier_create(request):
     organisation = request.user.organisation
     region = selectors.organisation_region(organisation)
     campaigns = selectors.open_campaigns(region.code) if region else []
-    form = DossierCreateForm(request.POST or None, campaigns=campaigns, initial={"token": uuid.uuid4()})
+    form = DossierCreateForm(request.POST or None, campaigns=campaigns)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = services.create_dossier(
-                by=request.user,
-                campaign_id=form.cleaned_data["campaign"],
-                title=form.cleaned_data["title"],
-                token=form.cleaned_data["token"],
+                by=request.user, campaign_id=form.cleaned_data["campaign"], title=form.cleaned_data["title"]
             )
         except services.DossierError as exc:
             form.add_error(None, str(exc))

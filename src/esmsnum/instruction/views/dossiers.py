@@ -98,7 +98,7 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
     default_session = selectors.session_for(dossier)
     decision_form = None
     if permissions.can_decide_in(user, dossier) or permissions.can_amend_decision(user, dossier):
-        initial = {"session": default_session, "amount": selectors.regional_share(dossier), "version": 0}
+        initial = {"session": default_session, "amount": selectors.regional_share(dossier)}
         if decision is not None:
             initial = {
                 "session": decision.session,
@@ -106,7 +106,6 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
                 "amount": decision.amount_granted_eur,
                 "recommendation": decision.recommendation,
                 "override_reason": decision.override_reason,
-                "version": decision.version,
             }
         decision_form = forms.DecisionForm(sessions=sessions, initial=initial)
     envelope = None
@@ -264,7 +263,6 @@ def decide(request, pk: int):
             amount=data["amount"] if data["amount"] is not None else 0,
             recommendation=data["recommendation"],
             override_reason=data["override_reason"],
-            expected_version=data["version"],
         )
     except services.InstructionError as exc:
         form.add_error(None, str(exc))
