@@ -72,7 +72,8 @@ def _upload(world, content: bytes):
 
 def _download(client, world, document):
     response = client.get(reverse("dossiers:document", args=[world.dossier.pk, document.pk]))
-    response.close()
+    for closer in getattr(response, "_resource_closers", []):  # not response.close(): its request_finished
+        closer()  # signal would close the test's database connection
     return response
 
 
