@@ -74,6 +74,7 @@ def test_the_dossier_allow_list_is_what_the_porteur_edits():
     excluded = {
         "id", "campaign", "region", "porteur", "status", "filed_at", "window", "evaluation", "evaluated_at",
         "verdict", "guichet", "essms_count", "total_amount_eur", "created_by", "created_at", "updated_at",
+        "creation_token",
     }  # fmt: skip
     assert set(DOSSIER_FIELDS) == {f.name for f in Dossier._meta.concrete_fields} - excluded
 

@@ -3,6 +3,7 @@
 In the project's wiring (like the URLs), not in an app: it reads the permissions of several apps.
 """
 
+from esmsnum.core import template_constants
 from esmsnum.instruction.permissions import can_access_instruction
 from esmsnum.usage.permissions import can_open_usage_space
 
@@ -13,3 +14,8 @@ def navigation(request) -> dict:
         "nav_instruction": bool(can_access_instruction(user)),
         "nav_usage": bool(can_open_usage_space(user)),
     }
+
+
+def vocabulary(request) -> dict:
+    """The codes templates compare with (``{% if dossier.status == State.DRAFT %}``), never string literals."""
+    return template_constants.constants()

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "esmsnum.web.middleware.UserTimezoneMiddleware",
-    "esmsnum.web.middleware.AgentSessionMiddleware",
+    "esmsnum.web.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
                 "esmsnum.config.context_processors.navigation",
+                "esmsnum.config.context_processors.vocabulary",
             ],
         },
     },
@@ -168,9 +169,10 @@ if PRODUCTION and ESMSNUM_CLOCK:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
-# Sessions end after inactivity (each request pushes the end back): 4 hours for porteurs, 1 hour for agents (ARS,
-# GRADeS, national office, administrators), who see every dossier of their scope.
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after inactivity: 4 hours for porteurs, 1 hour for agents (ARS, GRADeS, national office,
+# administrators), who see every dossier of their scope. The end is pushed back at most every
+# SESSION_REFRESH_SECONDS (web.middleware.IdleSessionMiddleware), so that a page view does not write the session.
+SESSION_REFRESH_SECONDS = 300
 SESSION_COOKIE_AGE = int(os.environ.get("ESMSNUM_SESSION_IDLE_SECONDS", 4 * 3600))
 AGENT_SESSION_IDLE_SECONDS = int(os.environ.get("ESMSNUM_AGENT_SESSION_IDLE_SECONDS", 3600))
 CSRF_COOKIE_HTTPONLY = True

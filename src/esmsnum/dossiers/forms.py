@@ -1,5 +1,6 @@
 """Forms of the porteur journey (French labels; validation messages in French)."""
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -21,6 +22,9 @@ class DossierCreateForm(DsfrForm):
     title = forms.CharField(
         label="Intitulé du projet", max_length=200, help_text="Par exemple : « DUI commun de la grappe Nord »."
     )
+
+    # one-time token: the same form posted twice creates one dossier
+    request_token = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -136,6 +136,9 @@ class Dossier(TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # the one-time token of the creation form: posting it twice gives the same dossier (idempotent creation)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     objects = DossierQuerySet.as_manager()
 
     class Meta:

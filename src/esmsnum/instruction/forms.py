@@ -101,6 +101,8 @@ class DecisionForm(forms.Form):
         max_length=5000,
         help_text="Repris dans le courrier de décision (002 §4.8).",
     )
+    # the version of the decision the person saw: a concurrent amendment is detected (no lost update)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     override_reason = forms.CharField(
         label="Motif de dépassement de l'enveloppe (seulement si le montant la dépasse)",
         required=False,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from esmsnum.core.template_constants import constants
 from esmsnum.domain.selection import DecisionGroup, format_eur
 
 MONTHS = [
@@ -156,7 +157,9 @@ def letter_context(data: LetterData) -> dict:
 
 
 def render_letter_html(data: LetterData) -> str:
-    return render_to_string("instruction/letters/decision.html", letter_context(data))
+    # the letter is rendered without a request: the codes it compares with come from the same vocabulary
+    context = {**constants(), **letter_context(data)}
+    return render_to_string("instruction/letters/decision.html", context)
 
 
 def render_letter_pdf(data: LetterData) -> bytes:

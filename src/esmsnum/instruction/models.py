@@ -115,6 +115,7 @@ class CommitteeDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(default=clock.now)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
     updated_at = ClockDateTimeField(auto_now=True)
 
     class Meta:

@@ -231,6 +231,7 @@ def decide(
     recommendation: str = "",
     override_reason: str = "",
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> CommitteeDecision:
     """Record (or amend, before notification) the committee's decision on a dossier.
 
@@ -263,6 +264,13 @@ def decide(
     recommendation = (recommendation or "").strip()
     override_reason = (override_reason or "").strip() if check.exceeds else ""
     previous = locked.decisions.order_by("-decided_at", "-id").first()
+    if expected_version is not None and expected_version != (previous.version if previous else 0):
+        author = previous.decided_by if previous else None
+        who = (author.get_full_name() or author.username) if author else "un autre agent"
+        raise InstructionError(
+            f"La décision a été enregistrée ou modifiée entre-temps par {who} : rechargez la page pour voir la "
+            "version actuelle avant de la modifier."
+        )
     if previous is not None and previous.session_id != session.pk:
         raise InstructionError("Ce dossier a déjà été décidé par un autre comité.")
     at = at or now()
@@ -286,6 +294,7 @@ def decide(
         for key, value in fields.items():
             setattr(decision, key, value)
         decision.decided_by = by
+        decision.version += 1
         decision.save()
     comment = "Décision du comité" if previous is None else "Modification de la décision du comité"
     for field in ("group", "amount_granted_eur", "recommendation"):

@@ -6,7 +6,7 @@ write re-evaluates the dossier once.
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from esmsnum.audit.services import audit_changes
 from esmsnum.core import clock
@@ -29,9 +29,26 @@ DOSSIER_AMOUNT_FIELDS = ("amoa_quote_eur", "total_amount_eur")
 ESTABLISHMENT_AMOUNT_FIELDS = ("hardware_quote_eur",)
 
 
+def create_dossier(*, by, campaign_id: str, title: str, request_token=None) -> Dossier:
+    """A new draft carried by the user's organisation, for a campaign open in its region.
+
+    ``request_token`` (the form's one-time token) makes the creation idempotent: the same form posted twice (a double
+    click, a replayed request) gives the same dossier, also when both posts arrive together (unique token).
+    """
+    if request_token is not None:
+        existing = Dossier.objects.filter(created_by=by, creation_token=request_token).first()
+        if existing is not None:
+            return existing
+    try:
+        return _create_dossier(by=by, campaign_id=campaign_id, title=title, request_token=request_token)
+    except IntegrityError:
+        if request_token is None:
+            raise
+        return Dossier.objects.get(created_by=by, creation_token=request_token)
+
+
 @transaction.atomic
-def create_dossier(*, by, campaign_id: str, title: str) -> Dossier:
-    """A new draft carried by the user's organisation, for a campaign open in its region."""
+def _create_dossier(*, by, campaign_id: str, title: str, request_token) -> Dossier:
     require(permissions.can_create_dossier(by))
     organisation = by.organisation
     region = organisation_region(organisation)
@@ -44,7 +61,12 @@ def create_dossier(*, by, campaign_id: str, title: str) -> Dossier:
     if not title:
         raise DossierError("Donnez un intitulé au projet.")
     dossier = Dossier.objects.create(
-        campaign=campaign.id, region=region, porteur=organisation, title=title[:200], created_by=by
+        campaign=campaign.id,
+        region=region,
+        porteur=organisation,
+        title=title[:200],
+        created_by=by,
+        creation_token=request_token,
     )
     GrappeMember.objects.create(
         dossier=dossier,

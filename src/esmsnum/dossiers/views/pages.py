@@ -63,7 +63,10 @@ def dossier_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             dossier = services.create_dossier(
-                by=request.user, campaign_id=form.cleaned_data["campaign"], title=form.cleaned_data["title"]
+                by=request.user,
+                campaign_id=form.cleaned_data["campaign"],
+                title=form.cleaned_data["title"],
+                request_token=form.cleaned_data["request_token"],
             )
         except services.DossierError as exc:
             form.add_error(None, str(exc))

@@ -98,9 +98,10 @@ def _detail_context(request, dossier: Dossier, **overrides) -> dict:
     default_session = selectors.session_for(dossier)
     decision_form = None
     if permissions.can_decide_in(user, dossier) or permissions.can_amend_decision(user, dossier):
-        initial = {"session": default_session, "amount": selectors.regional_share(dossier)}
+        initial = {"session": default_session, "amount": selectors.regional_share(dossier), "version": 0}
         if decision is not None:
             initial = {
+                "version": decision.version,
                 "session": decision.session,
                 "group": decision.group,
                 "amount": decision.amount_granted_eur,
@@ -263,6 +264,7 @@ def decide(request, pk: int):
             amount=data["amount"] if data["amount"] is not None else 0,
             recommendation=data["recommendation"],
             override_reason=data["override_reason"],
+            expected_version=data["version"],
         )
     except services.InstructionError as exc:
         form.add_error(None, str(exc))
