@@ -243,7 +243,7 @@ class GrappeMember(models.Model):
     national_entity_consent = models.BooleanField("accord écrit de l'entité nationale", default=False)
     is_ght = models.BooleanField("groupement hospitalier de territoire (GHT)", default=False)
     maturity_self_assessment = models.BooleanField("autodiagnostic de maturité SI (ANAP) réalisé", default=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = "membre de la grappe"
@@ -287,7 +287,7 @@ class DossierEstablishment(models.Model):
         help_text='Liste de {"campaign", "solution", "operation"}.',
     )
     segur_prestation_ordered = models.BooleanField("prestation Ségur (SONS) commandée", default=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = "ESSMS du dossier"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from esmsnum.core import clock
+from esmsnum.core.fields import ClockDateTimeField
 
 SCORE_MAX = 5
 
@@ -30,7 +31,7 @@ class ScoringWeight(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockDateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "pondération d'un critère"
@@ -55,7 +56,7 @@ class Score(models.Model):
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    scored_at = models.DateTimeField(auto_now=True)
+    scored_at = ClockDateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "note"
@@ -81,7 +82,7 @@ class CommitteeSession(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = "comité de sélection"
@@ -115,7 +116,7 @@ class CommitteeDecision(models.Model):
     )
     decided_at = models.DateTimeField(default=clock.now)
     version = models.PositiveIntegerField("version", default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockDateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "décision du comité"
@@ -153,7 +154,7 @@ class NotificationLetter(models.Model):
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(default=clock.now, editable=False)
     sent_at = models.DateTimeField("notifié le", null=True, blank=True)
 
     class Meta:

@@ -425,15 +425,13 @@ def notify(dossier: Dossier, *, by, at: dt.datetime | None = None) -> Notificati
     stored = []
     try:
         with transaction.atomic():
-            letter = NotificationLetter(dossier=dossier, decision=decision, sha256=digest, generated_by=by)
+            letter = NotificationLetter(
+                dossier=dossier, decision=decision, sha256=digest, generated_by=by, generated_at=at, sent_at=at
+            )
             letter.file.save(f"decision-{dossier.reference}.pdf", ContentFile(pdf), save=False)
             stored.append(letter.file.name)
             letter.save()
             _transition(dossier, workflow.Action.NOTIFY, by, f"Courrier de décision {digest[:12]}", at)
-            letter.sent_at = at
-            letter.save(update_fields=["sent_at"])
-            NotificationLetter.objects.filter(pk=letter.pk).update(generated_at=at)
-            letter.generated_at = at
     except Exception:
         for name in stored:
             NotificationLetter.file.field.storage.delete(name)
