@@ -10,7 +10,7 @@ def existing_were_not_scanned(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0006_concurrent_edits'),
+        ('dossiers', '0007_timestamps_follow_the_clock'),
     ]
 
     operations = [
