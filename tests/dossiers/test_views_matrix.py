@@ -63,6 +63,7 @@ def _dossier(world, status):
         size=len(PDF_BYTES),
         sha256="a" * 64,
         uploaded_by=world.users.porteur,
+        scan_status="not_scanned",  # created here, not through the upload service that scans
     )
     document.file.save("pdf", ContentFile(PDF_BYTES), save=False)
     document.save()

@@ -403,6 +403,7 @@ def test_pieces_link_to_the_permission_checked_download(client, world):
         size=10,
         sha256="c" * 64,
         uploaded_by=world.users.porteur,
+        scan_status="not_scanned",  # created here, not through the upload service that scans
     )
     document.file.save("pdf", ContentFile(b"%PDF-1.4\n%"), save=False)
     document.save()
