@@ -110,3 +110,25 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Variables that django-dsfr's own templates read as optional, with the value their ``default`` filter gives (a
+# non-empty string_if_invalid skips the filters); every variable of our templates must be known.
+_OPTIONAL_IN_DSFR = {"request.csp_nonce": "", "self.heading_tag": "p"}
+
+
+class _InvalidTemplateVariable(str):
+    """``string_if_invalid`` that fails the test: an unknown variable in a template is a bug, not an empty string."""
+
+    def __mod__(self, name):
+        if str(name) in _OPTIONAL_IN_DSFR:
+            return _OPTIONAL_IN_DSFR[str(name)]
+        raise AssertionError(f"variable de gabarit inconnue : {name}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unknown_template_variables_fail():
+    from django.conf import settings
+
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = _InvalidTemplateVariable("%s")

@@ -19,3 +19,15 @@ def navigation(request) -> dict:
 def vocabulary(request) -> dict:
     """The codes templates compare with (``{% if dossier.status == State.DRAFT %}``), never string literals."""
     return template_constants.constants()
+
+
+# Skip links of every page (RGAA 12.7): the design system's base template lists them; without them the list is empty.
+SKIPLINKS = [
+    {"link": "#content", "label": "Contenu"},
+    {"link": "#navigation", "label": "Menu"},
+    {"link": "#footer", "label": "Pied de page"},
+]
+
+
+def skiplinks(request) -> dict:
+    return {"skiplinks": SKIPLINKS}

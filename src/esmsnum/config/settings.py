@@ -106,6 +106,7 @@ TEMPLATES = [
                 "dsfr.context_processors.site_config",
                 "esmsnum.config.context_processors.navigation",
                 "esmsnum.config.context_processors.vocabulary",
+                "esmsnum.config.context_processors.skiplinks",
             ],
         },
     },

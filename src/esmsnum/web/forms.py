@@ -17,6 +17,9 @@ class DsfrFormMixin:
         super().__init__(*args, **kwargs)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+            # read by django-dsfr's field template (with a default): defined, so no template variable is unknown
+            if not hasattr(visible.field.widget, "group_class"):
+                visible.field.widget.group_class = "fr-input-group"
 
     def get_context(self):
         context = super().get_context()
