@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import click
@@ -88,8 +89,26 @@ def usage() -> None:
     show_default=True,
     help="Fuseau des horodatages avec fuseau (TIMESTAMPTZ en Parquet) ; les autres sont lus tels qu'écrits.",
 )
+@click.option(
+    "--source",
+    type=click.Choice(["auto", "tables", "fhir"]),
+    default="auto",
+    show_default=True,
+    help="tables : les trois tables ; fhir : bundles TDDUI (dossier, .zip ou .ndjson) ; auto : selon l'entrée.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Moteur qui exécute la définition (spark : Apache Spark, local ou grappe par --master).",
+)
+@click.option("--master", default="local[2]", show_default=True, help="URL du maître Spark (avec --engine spark).")
 def compute(
     extract_dir: Path,
+    source: str,
+    engine: str,
+    master: str,
     at: str,
     output_format: str,
     output: Path | None,
@@ -117,6 +136,14 @@ def compute(
         raise InputError(f"--campaign : {exc}") from None
     if output is not None and output.resolve().is_dir():
         raise InputError(f"--output : {output} est un répertoire")
+    converted = None
+    if source == "fhir" or (source == "auto" and _is_fhir(extract_dir)):
+        converted = tempfile.TemporaryDirectory(prefix="esmsnum-tddui-", dir=temp_dir)
+        extract_dir = _convert_fhir(extract_dir, Path(converted.name))
+    if engine == "spark":
+        from esmsnum.domain.indicators.spark import compute_usage_spark as compute_usage
+
+        compute_usage = partial(compute_usage, master=master)
     try:
         result = compute_usage(
             extract_dir,
@@ -138,6 +165,9 @@ def compute(
         lines.append("Par table et motif : " + _counts_text(exc.counts))
         lines.append("Corrigez l'extraction, ou relancez avec --skip-bad-rows pour écarter ces lignes.")
         raise InputError("\n".join(lines)) from None
+    finally:
+        if converted is not None:
+            converted.cleanup()
 
     if result.skipped_rows:
         click.echo(
@@ -152,6 +182,24 @@ def compute(
             f"{len(result.rows)} ESSMS, {result.national_active} DUI actifs ({result.window.label}) → {output}",
             err=True,
         )
+
+
+def _is_fhir(path: Path) -> bool:
+    from esmsnum.domain.indicators.tddui import is_fhir_source
+
+    return is_fhir_source(path)
+
+
+def _convert_fhir(source: Path, target: Path) -> Path:
+    """Convert TDDUI bundles into extract tables; prints the conversion report (rejected resources) on stderr."""
+    from esmsnum.domain.indicators.tddui import FhirInputError, conversion_summary, convert
+
+    try:
+        result = convert(source, target)
+    except FhirInputError as exc:
+        raise InputError(f"Bundles TDDUI illisibles : {exc}") from None
+    click.echo(conversion_summary(result), err=True, nl=False)
+    return target
 
 
 def _counts_text(counts) -> str:
